@@ -1,0 +1,1 @@
+"""studyhall: a self-hosted home for a learning community."""

@@ -1,0 +1,93 @@
+"""Communities (a course, programme or cohort space) and who belongs to them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Community(models.Model):
+    class Kind(models.TextChoices):
+        SUPPORT = "support", "Support"
+        INSIGHT = "insight", "Insight"
+        SOCIAL = "social", "Social"
+        ADVOCACY = "advocacy", "Advocacy"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone can read"
+        UNLISTED = "unlisted", "Unlisted: anyone with the link can read"
+        PRIVATE = "private", "Private: members only"
+
+    class Joining(models.TextChoices):
+        OPEN = "open", "Open: anyone signed in can join"
+        INVITE = "invite", "Invite link only"
+        APPROVAL = "approval", "By request, approved by staff"
+
+    class Anonymity(models.TextChoices):
+        NAMED = "named", "Named posts only"
+        ANONYMOUS_TO_PEERS = "anonymous_to_peers", "Students may post anonymously to peers"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True, max_length=5000)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SUPPORT)
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    joining = models.CharField(max_length=20, choices=Joining.choices, default=Joining.OPEN)
+    anonymity = models.CharField(
+        max_length=30, choices=Anonymity.choices, default=Anonymity.NAMED
+    )
+    invite_token = models.CharField(max_length=40, default=new_invite_token, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    member_count = models.PositiveIntegerField(default=0)
+    thread_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "communities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """A member's role in one community. The policy decides what each may do."""
+
+    OWNER = "owner", "Owner"
+    INSTRUCTOR = "instructor", "Instructor"
+    MODERATOR = "moderator", "Moderator"
+    MENTOR = "mentor", "Mentor"
+    STUDENT = "student", "Student"
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PENDING = "pending", "Waiting for approval"
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="one_membership"),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.community_id} as {self.role}"

@@ -1,0 +1,184 @@
+"""Writes for communities: create, join, leave, approve and manage roles."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from studyhall import policy
+from studyhall.accounts.models import User
+from studyhall.communities.models import Community, Membership, Role
+from studyhall.core.errors import DomainError
+from studyhall.policy import Action
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "community"
+    slug = base
+    n = 1
+    while Community.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_community(
+    creator: User,
+    *,
+    name: str,
+    description: str = "",
+    kind: str = Community.Kind.SUPPORT,
+    visibility: str = Community.Visibility.PRIVATE,
+    joining: str = Community.Joining.OPEN,
+    anonymity: str = Community.Anonymity.NAMED,
+) -> Community:
+    """Create a community with its creator as owner and a default category."""
+    if not policy.can(creator, Action.CREATE_COMMUNITY):
+        raise PermissionDenied("Only site administrators can create communities.")
+    community = Community(
+        name=name.strip(),
+        slug=_unique_slug(name),
+        description=description.strip(),
+        kind=kind,
+        visibility=visibility,
+        joining=joining,
+        anonymity=anonymity,
+    )
+    community.full_clean()
+    with transaction.atomic():
+        community.save()
+        Membership.objects.create(community=community, user=creator, role=Role.OWNER)
+        community.member_count = 1
+        community.save(update_fields=["member_count"])
+        from studyhall.discussions.models import Category
+
+        Category.objects.create(community=community, name="General", slug="general")
+    policy.forget(creator)
+    return community
+
+
+def update_community(actor: User, community: Community, **fields: str) -> Community:
+    """Change a community's settings; only its owners may."""
+    if not policy.can(actor, Action.EDIT_COMMUNITY, community):
+        raise PermissionDenied("Only the community's owners can change its settings.")
+    for name in ("name", "description", "kind", "visibility", "joining", "anonymity"):
+        if name in fields:
+            setattr(community, name, fields[name].strip())
+    community.full_clean()
+    community.save()
+    return community
+
+
+def join_community(user: User, community: Community, *, invite_token: str = "") -> Membership:
+    """Join, or ask to join, a community as a student.
+
+    An invite link joins any community; otherwise open communities join at once
+    and approval communities create a pending request.
+    """
+    has_invite = bool(invite_token) and invite_token == community.invite_token
+    if not user.is_authenticated or user.email_verified_at is None:
+        raise PermissionDenied("Verify your email address before joining a community.")
+    existing = Membership.objects.filter(community=community, user=user).first()
+    if existing is not None:
+        return existing
+    if not has_invite and not policy.can(user, Action.JOIN, community):
+        raise PermissionDenied("This community can only be joined with an invite link.")
+    status = Membership.Status.ACTIVE
+    if community.joining == Community.Joining.APPROVAL and not has_invite:
+        status = Membership.Status.PENDING
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            community=community, user=user, role=Role.STUDENT, status=status
+        )
+        if status == Membership.Status.ACTIVE:
+            Community.objects.filter(pk=community.pk).update(
+                member_count=F("member_count") + 1
+            )
+    policy.forget(user)
+    return membership
+
+
+def leave_community(user: User, community: Community) -> None:
+    """Leave a community; the last owner cannot leave."""
+    membership = Membership.objects.filter(community=community, user=user).first()
+    if membership is None:
+        raise DomainError("You are not a member of this community.", code="not_member")
+    if membership.role == Role.OWNER and _owner_count(community) == 1:
+        raise DomainError(
+            "You are the only owner. Make someone else an owner before leaving.",
+            code="last_owner",
+        )
+    with transaction.atomic():
+        membership.delete()
+        if membership.status == Membership.Status.ACTIVE:
+            Community.objects.filter(pk=community.pk).update(
+                member_count=F("member_count") - 1
+            )
+    policy.forget(user)
+
+
+def _owner_count(community: Community) -> int:
+    return Membership.objects.filter(
+        community=community, role=Role.OWNER, status=Membership.Status.ACTIVE
+    ).count()
+
+
+def _managed_membership(actor: User, community: Community, membership_id: int) -> Membership:
+    if not policy.can(actor, Action.MANAGE_MEMBERS, community):
+        raise PermissionDenied("Only the community's owners can manage members.")
+    try:
+        return Membership.objects.select_related("user").get(
+            pk=membership_id, community=community
+        )
+    except Membership.DoesNotExist as error:
+        raise DomainError("That member was not found.", code="no_member") from error
+
+
+def approve_member(actor: User, community: Community, membership_id: int) -> Membership:
+    """Accept a pending request to join."""
+    membership = _managed_membership(actor, community, membership_id)
+    if membership.status != Membership.Status.PENDING:
+        return membership
+    with transaction.atomic():
+        membership.status = Membership.Status.ACTIVE
+        membership.save(update_fields=["status"])
+        Community.objects.filter(pk=community.pk).update(
+            member_count=F("member_count") + 1
+        )
+    return membership
+
+
+def change_role(
+    actor: User, community: Community, membership_id: int, *, role: str
+) -> Membership:
+    """Give a member another role; a community always keeps one owner."""
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose one of the listed roles."})
+    membership = _managed_membership(actor, community, membership_id)
+    if (
+        membership.role == Role.OWNER
+        and role != Role.OWNER
+        and _owner_count(community) == 1
+    ):
+        raise DomainError(
+            "A community needs at least one owner. Make someone else an owner first.",
+            code="last_owner",
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(actor: User, community: Community, membership_id: int) -> None:
+    """Remove a member, or decline a pending request."""
+    membership = _managed_membership(actor, community, membership_id)
+    if membership.role == Role.OWNER and _owner_count(community) == 1:
+        raise DomainError("The last owner cannot be removed.", code="last_owner")
+    with transaction.atomic():
+        membership.delete()
+        if membership.status == Membership.Status.ACTIVE:
+            Community.objects.filter(pk=community.pk).update(
+                member_count=F("member_count") - 1
+            )

@@ -1,0 +1,317 @@
+"""Reads for the discussion boards, already filtered by the policy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from studyhall import policy
+from studyhall.communities.models import Community, Membership
+from studyhall.core.pagination import Page, paginate
+from studyhall.discussions.models import (
+    Category,
+    Draft,
+    Post,
+    Reaction,
+    ReadMark,
+    Thread,
+)
+from studyhall.policy import Action, AuthorView
+
+THREAD_FILTERS = {
+    "all": "All",
+    "questions": "Questions",
+    "unanswered": "Unanswered",
+    "answered": "Answered",
+    "endorsed": "Endorsed",
+    "discussions": "Discussions",
+    "announcements": "Announcements",
+    "unread": "Unread",
+}
+THREAD_SORTS = {"active": "Active", "new": "New", "top": "Top", "unanswered": "Unanswered"}
+
+
+def visible_community(user: Any, slug: str) -> Community:
+    """Return the community if the person may see it; otherwise raise Http404."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not policy.can(user, Action.VIEW, community):
+        raise Http404("No community here.")
+    return community
+
+
+def visible_thread(user: Any, thread_id: int) -> Thread:
+    """Return a thread with its community and category if the person may see it."""
+    thread = (
+        Thread.objects.select_related("community", "category", "author")
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None or not policy.can(user, Action.VIEW, thread):
+        raise Http404("No thread here.")
+    return thread
+
+
+def visible_post(user: Any, post_id: int) -> Post:
+    """Return a post with its thread, community and author if the person may see it."""
+    post = (
+        Post.objects.select_related("thread__community", "thread__category", "author")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not policy.can(user, Action.VIEW, post):
+        raise Http404("No post here.")
+    return post
+
+
+@dataclass
+class ThreadRow:
+    thread: Thread
+    author: AuthorView
+    is_unread: bool
+    first_unread_number: int | None
+
+
+def threads_for(
+    user: Any,
+    community: Community,
+    *,
+    filter: str = "all",
+    sort: str = "active",
+    category: Category | None = None,
+) -> QuerySet[Thread]:
+    """Return the community's threads the person may see, filtered and sorted."""
+    threads = policy.visible(user, Thread.objects.filter(community=community))
+    if category is not None:
+        threads = threads.filter(category=category)
+    question = Q(kind=Thread.Kind.QUESTION)
+    if filter == "questions":
+        threads = threads.filter(question)
+    elif filter == "unanswered":
+        threads = threads.filter(question, accepted_post__isnull=True, has_endorsed_reply=False)
+    elif filter == "answered":
+        threads = threads.filter(question, accepted_post__isnull=False)
+    elif filter == "endorsed":
+        threads = threads.filter(has_endorsed_reply=True)
+    elif filter == "discussions":
+        threads = threads.filter(kind=Thread.Kind.DISCUSSION)
+    elif filter == "announcements":
+        threads = threads.filter(kind=Thread.Kind.ANNOUNCEMENT)
+    if user.is_authenticated:
+        threads = threads.annotate(
+            read_number=Coalesce(
+                _read_number_subquery(user), Value(0), output_field=IntegerField()
+            )
+        )
+        if filter == "unread":
+            threads = threads.filter(last_post_number__gt=F("read_number"))
+    order = {
+        "active": ["-is_pinned", "-last_activity_at", "-pk"],
+        "new": ["-is_pinned", "-created_at", "-pk"],
+        "top": ["-reaction_count", "-reply_count", "-pk"],
+        "unanswered": ["reply_count", "-created_at", "-pk"],
+    }.get(sort, ["-is_pinned", "-last_activity_at", "-pk"])
+    return threads.select_related("author", "category").order_by(*order)
+
+
+def _read_number_subquery(user: Any) -> Subquery:
+    return Subquery(
+        ReadMark.objects.filter(user_id=user.pk, thread=OuterRef("pk")).values(
+            "last_read_number"
+        )[:1]
+    )
+
+
+def thread_list(
+    user: Any,
+    community: Community,
+    *,
+    filter: str = "all",
+    sort: str = "active",
+    category: Category | None = None,
+    page: int = 1,
+) -> Page[ThreadRow]:
+    """Return one page of the thread list with authors resolved for this viewer."""
+    threads = threads_for(user, community, filter=filter, sort=sort, category=category)
+    result = paginate(threads, page, settings.PAGE_SIZE)
+    rows: list[ThreadRow] = []
+    for thread in result.items:
+        read_number = getattr(thread, "read_number", None)
+        is_unread = read_number is not None and thread.last_post_number > read_number
+        rows.append(
+            ThreadRow(
+                thread=thread,
+                author=policy.author_for(user, thread),
+                is_unread=is_unread,
+                first_unread_number=(read_number + 1) if is_unread and read_number else None,
+            )
+        )
+    return Page(items=rows, number=result.number, page_count=result.page_count, total=result.total)
+
+
+@dataclass
+class PostView:
+    post: Post
+    author: AuthorView
+    reply_to_author: AuthorView | None
+    reactions: dict[str, int] = field(default_factory=dict)
+    mine: set[str] = field(default_factory=set)
+    can_edit: bool = False
+    can_delete: bool = False
+    can_react: bool = False
+    can_endorse: bool = False
+    can_accept: bool = False
+    is_accepted: bool = False
+    is_unread: bool = False
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    posts: Page[PostView]
+    opening: PostView | None
+    can_reply: bool
+    can_pin: bool
+    can_post_anonymously: bool
+    first_unread_number: int | None
+    draft: Draft | None
+    accepted: PostView | None
+
+
+def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
+    """Return one page of a thread's posts with what this viewer may do to each.
+
+    The query count does not depend on the number of posts, reactions or
+    readers: one query for the page's posts with their authors, one for the
+    reaction counts, one for the viewer's own reactions.
+    """
+    size = settings.PAGE_SIZE
+    posts_qs = Post.objects.filter(thread=thread).select_related(
+        "author", "reply_to__author", "endorsed_by"
+    )
+    total = thread.last_post_number
+    result = paginate(posts_qs.order_by("number"), page, size, total=total)
+    ids = [p.pk for p in result.items]
+    accepted_id = thread.accepted_post_id
+    extra_ids = [accepted_id] if accepted_id and accepted_id not in ids else []
+    accepted_extra = (
+        list(posts_qs.filter(pk__in=extra_ids)) if extra_ids else []
+    )
+    all_posts = result.items + accepted_extra
+    all_ids = [p.pk for p in all_posts]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for post_id, kind, n in (
+        Reaction.objects.filter(post_id__in=all_ids)
+        .values_list("post_id", "kind")
+        .annotate(n=Count("id"))
+    ):
+        counts[post_id][kind] = n
+    mine: dict[int, set[str]] = defaultdict(set)
+    read_number = None
+    draft = None
+    if user.is_authenticated:
+        for post_id, kind in Reaction.objects.filter(
+            post_id__in=all_ids, user_id=user.pk
+        ).values_list("post_id", "kind"):
+            mine[post_id].add(kind)
+        mark = thread.read_marks.filter(user_id=user.pk).values_list(
+            "last_read_number", flat=True
+        ).first()
+        read_number = mark or 0
+        draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
+    can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
+    roles = _roles_for(thread.community, [p.author_id for p in all_posts])
+
+    def view(post: Post) -> PostView:
+        post.thread = thread
+        reply_to = post.reply_to
+        if reply_to is not None:
+            reply_to.thread = thread
+        return PostView(
+            post=post,
+            author=policy.author_for(user, post, roles.get(post.author_id)),
+            reply_to_author=policy.author_for(user, reply_to) if reply_to else None,
+            reactions=counts.get(post.pk, {}),
+            mine=mine.get(post.pk, set()),
+            can_edit=policy.can(user, Action.EDIT, post),
+            can_delete=policy.can(user, Action.DELETE, post),
+            can_react=policy.can(user, Action.REACT, post),
+            can_endorse=policy.can(user, Action.ENDORSE, post),
+            can_accept=can_accept_thread and policy.can(user, Action.ACCEPT_ANSWER, post),
+            is_accepted=post.pk == accepted_id,
+            is_unread=read_number is not None and post.number > read_number,
+        )
+
+    views = [view(p) for p in result.items]
+    by_id = {v.post.pk: v for v in views}
+    accepted = by_id.get(accepted_id) if accepted_id else None
+    if accepted is None and accepted_extra:
+        accepted = view(accepted_extra[0])
+    opening = views[0] if views and views[0].post.number == 1 else None
+    first_unread = None
+    if read_number is not None and read_number < thread.last_post_number and read_number:
+        first_unread = read_number + 1
+    return ThreadPage(
+        thread=thread,
+        posts=Page(views, result.number, result.page_count, result.total),
+        opening=opening,
+        can_reply=policy.can(user, Action.REPLY, thread),
+        can_pin=policy.can(user, Action.PIN_THREAD, thread),
+        can_post_anonymously=policy.can(user, Action.POST_ANONYMOUSLY, thread),
+        first_unread_number=first_unread,
+        draft=draft,
+        accepted=accepted if accepted and accepted.post.number != 1 else None,
+    )
+
+
+def _roles_for(community: Community, user_ids: list[int]) -> dict[int, str]:
+    """Return the staff-like roles of the given people, for badges beside names."""
+    if not user_ids:
+        return {}
+    rows = Membership.objects.filter(
+        community=community, user_id__in=set(user_ids), status=Membership.Status.ACTIVE
+    ).exclude(role="student").values_list("user_id", "role")
+    return dict(rows)
+
+
+def page_of_post(number: int) -> int:
+    """Return the page of a thread on which a post number appears."""
+    return (max(number, 1) - 1) // settings.PAGE_SIZE + 1
+
+
+def post_revisions(user: Any, post: Post) -> list[tuple[Any, AuthorView]]:
+    """Return the post's earlier versions, newest first, with editors as this viewer sees them."""
+    if not policy.can(user, Action.VIEW_HISTORY, post):
+        raise Http404("No history here.")
+    revisions = list(post.revisions.select_related("editor"))
+    result = []
+    for revision in revisions:
+        if revision.editor_id == post.author_id:
+            editor = policy.author_for(user, post)
+        else:
+            editor = AuthorView(name="A moderator", handle=None, is_anonymous=False)
+            if policy.can(user, Action.SEE_ANONYMOUS_AUTHOR, post.thread):
+                editor = AuthorView(
+                    name=revision.editor.display_name,
+                    handle=revision.editor.handle,
+                    is_anonymous=False,
+                )
+        result.append((revision, editor))
+    return result
+
+
+def categories_for(user: Any, community: Community) -> list[Category]:
+    """Return the community's categories (the community is already known visible)."""
+    return list(Category.objects.filter(community=community))
+
+
+def draft_for(user: Any, key: str) -> Draft | None:
+    """Return the person's saved draft for a composer, if any."""
+    if not user.is_authenticated:
+        return None
+    return Draft.objects.filter(user_id=user.pk, key=key).first()

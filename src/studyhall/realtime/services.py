@@ -1,0 +1,66 @@
+"""Publish events: store them on their stream, then fan out after commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from studyhall.realtime.models import Event, Stream
+
+logger = logging.getLogger(__name__)
+
+
+def group_name(stream: str) -> str:
+    """Return the channel-layer group name for a stream ("thread.42" -> "thread-42")."""
+    return stream.replace(".", "-")
+
+
+def publish(stream: str, type: str, payload: dict[str, Any]) -> Event:
+    """Store an event with the stream's next sequence and send it once committed.
+
+    Must run inside the transaction that makes the change the event describes,
+    so a change never exists without its event nor an event without its change.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish() must run inside the change's transaction")
+    Stream.objects.get_or_create(name=stream)
+    # The row lock serialises writers of one stream, so sequences never repeat.
+    Stream.objects.filter(name=stream).update(last_sequence=F("last_sequence") + 1)
+    sequence = Stream.objects.values_list("last_sequence", flat=True).get(name=stream)
+    event = Event.objects.create(
+        stream=stream, sequence=sequence, type=type, payload=payload
+    )
+    message = {
+        "type": "stream.event",
+        "stream": stream,
+        "sequence": sequence,
+        "event": type,
+        "payload": payload,
+    }
+    transaction.on_commit(lambda: _send(stream, message))
+    return event
+
+
+def _send(stream: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:  # pragma: no cover - a channel layer is always configured
+        return
+    try:
+        async_to_sync(layer.group_send)(group_name(stream), message)
+    except Exception:
+        # The event is stored: clients fill the gap when they resume by sequence.
+        logger.exception("could not fan out %s#%s", stream, message["sequence"])
+
+
+def events_since(stream: str, sequence: int, limit: int = 500) -> list[Event]:
+    """Return the stored events of a stream after a sequence, oldest first."""
+    return list(
+        Event.objects.filter(stream=stream, sequence__gt=sequence).order_by("sequence")[
+            :limit
+        ]
+    )

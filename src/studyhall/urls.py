@@ -1,0 +1,21 @@
+"""URL map: pages by app, the REST API under /api/v1/."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from studyhall.api.api import api
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("studyhall.communities.urls")),
+    path("", include("studyhall.discussions.urls")),
+    path("accounts/", include("studyhall.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz),
+]

@@ -1,0 +1,52 @@
+"""factory_boy factories for the core models, and helpers that go through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from studyhall.accounts.models import User
+from studyhall.communities.models import Community, Membership
+from studyhall.discussions.models import Category
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    handle = factory.Sequence(lambda n: f"person{n}")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.django.Password("correct horse battery")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    name = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    description = "A place to learn together."
+    visibility = Community.Visibility.PRIVATE
+    joining = Community.Joining.OPEN
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+def make_member(community: Community, role: str, **user_fields: Any) -> User:
+    """Create a verified person with an active membership in the community."""
+    user = UserFactory(**user_fields)
+    Membership.objects.create(community=community, user=user, role=role)
+    Community.objects.filter(pk=community.pk).update(member_count=community.member_count + 1)
+    community.member_count += 1
+    return user

@@ -1,0 +1,17 @@
+"""Test settings: the real settings, with fast hashing and unhashed static names."""
+
+import os
+import tempfile
+
+os.environ.setdefault("STUDYHALL_VAR_DIR", tempfile.mkdtemp(prefix="studyhall-test-"))
+
+from studyhall.settings import *  # noqa: E402,F403
+
+# Argon2 is the production hasher (tests/accounts checks the real setting);
+# tests hash many passwords, so they use a fast one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
