@@ -154,13 +154,27 @@ def thread_list(
     return Page(items=rows, number=result.number, page_count=result.page_count, total=result.total)
 
 
+@dataclass(frozen=True)
+class ReactionCount:
+    kind: str
+    label: str
+    count: int
+    is_mine: bool
+
+
+def _reaction_counts(counts: dict[str, int], mine: set[str]) -> list[ReactionCount]:
+    return [
+        ReactionCount(kind, str(label), counts.get(kind, 0), kind in mine)
+        for kind, label in Reaction.Kind.choices
+    ]
+
+
 @dataclass
 class PostView:
     post: Post
     author: AuthorView
     reply_to_author: AuthorView | None
-    reactions: dict[str, int] = field(default_factory=dict)
-    mine: set[str] = field(default_factory=set)
+    reactions: list[ReactionCount] = field(default_factory=list)
     can_edit: bool = False
     can_delete: bool = False
     can_react: bool = False
@@ -236,8 +250,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             post=post,
             author=policy.author_for(user, post, roles.get(post.author_id)),
             reply_to_author=policy.author_for(user, reply_to) if reply_to else None,
-            reactions=counts.get(post.pk, {}),
-            mine=mine.get(post.pk, set()),
+            reactions=_reaction_counts(counts.get(post.pk, {}), mine.get(post.pk, set())),
             can_edit=policy.can(user, Action.EDIT, post),
             can_delete=policy.can(user, Action.DELETE, post),
             can_react=policy.can(user, Action.REACT, post),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -78,8 +79,10 @@ def render_body(body: str) -> str:
     handles = extract_mentions(body)
     known: dict[str, str] = {}
     if handles:
-        rows = User.objects.filter(handle__in=handles, is_active=True).values_list(
-            "handle", flat=True
+        rows = (
+            User.objects.annotate(handle_lower=Lower("handle"))
+            .filter(handle_lower__in=[h.lower() for h in handles], is_active=True)
+            .values_list("handle", flat=True)
         )
         known = {h.lower(): h for h in rows}
 
