@@ -47,6 +47,8 @@ def make_member(community: Community, role: str, **user_fields: Any) -> User:
     """Create a verified person with an active membership in the community."""
     user = UserFactory(**user_fields)
     Membership.objects.create(community=community, user=user, role=role)
-    Community.objects.filter(pk=community.pk).update(member_count=community.member_count + 1)
+    Community.objects.filter(pk=community.pk).update(
+        member_count=community.member_count + 1
+    )
     community.member_count += 1
     return user

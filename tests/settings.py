@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("STUDYHALL_VAR_DIR", tempfile.mkdtemp(prefix="studyhall-test-"))
 
-from studyhall.settings import *  # noqa: E402,F403
+from studyhall.settings import *  # noqa: F403
 
 # Argon2 is the production hasher (tests/accounts checks the real setting);
 # tests hash many passwords, so they use a fast one.

@@ -57,7 +57,18 @@ def threads(community, people):
 
 @pytest.mark.parametrize("visibility", ["public", "unlisted", "private"])
 @pytest.mark.parametrize(
-    "who", ["owner", "instructor", "moderator", "mentor", "student", "outsider", "anonymous", "pending", "admin"]
+    "who",
+    [
+        "owner",
+        "instructor",
+        "moderator",
+        "mentor",
+        "student",
+        "outsider",
+        "anonymous",
+        "pending",
+        "admin",
+    ],
 )
 def test_can_view_agrees_with_visible_for_every_role_and_state(
     community, people, threads, visibility, who
@@ -66,7 +77,9 @@ def test_can_view_agrees_with_visible_for_every_role_and_state(
     community.save()
     user = people[who]
     for thread in Thread.objects.select_related("community", "category"):
-        listed = policy.visible(user, Thread.objects.all()).filter(pk=thread.pk).exists()
+        listed = (
+            policy.visible(user, Thread.objects.all()).filter(pk=thread.pk).exists()
+        )
 
         allowed = policy.can(user, Action.VIEW, thread)
 
@@ -74,15 +87,20 @@ def test_can_view_agrees_with_visible_for_every_role_and_state(
     for post in Post.objects.select_related("thread__community", "thread__category"):
         listed = policy.visible(user, Post.objects.all()).filter(pk=post.pk).exists()
         assert policy.can(user, Action.VIEW, post) == listed
-    assert policy.can(user, Action.VIEW, community) == policy.visible(
-        user, Community.objects.all()
-    ).filter(pk=community.pk).exists()
-    assert policy.visible(user, Category.objects.filter(community=community)).exists() == (
+    assert (
         policy.can(user, Action.VIEW, community)
+        == policy.visible(user, Community.objects.all())
+        .filter(pk=community.pk)
+        .exists()
     )
+    assert policy.visible(
+        user, Category.objects.filter(community=community)
+    ).exists() == (policy.can(user, Action.VIEW, community))
 
 
-def test_non_member_cannot_see_private_community_or_its_threads(community, people, threads):
+def test_non_member_cannot_see_private_community_or_its_threads(
+    community, people, threads
+):
     outsider = people["outsider"]
 
     assert not policy.can(outsider, Action.VIEW, community)
@@ -105,7 +123,9 @@ def test_only_teaching_roles_endorse_and_announce(community, people, threads):
 
     endorsers = {who for who in ROLES if policy.can(people[who], Action.ENDORSE, reply)}
     announcers = {
-        who for who in ROLES if policy.can(people[who], Action.START_ANNOUNCEMENT, community)
+        who
+        for who in ROLES
+        if policy.can(people[who], Action.START_ANNOUNCEMENT, community)
     }
 
     assert endorsers == {"owner", "instructor"}
@@ -119,11 +139,15 @@ def test_asker_and_teachers_accept_answers_but_not_the_question_itself(
     reply = answer(people["mentor"], thread)
     opening = thread.posts.get(number=1)
 
-    accepters = {who for who in ROLES if policy.can(people[who], Action.ACCEPT_ANSWER, reply)}
+    accepters = {
+        who for who in ROLES if policy.can(people[who], Action.ACCEPT_ANSWER, reply)
+    }
 
     assert accepters == {"student", "owner", "instructor"}
     assert not policy.can(people["student"], Action.ACCEPT_ANSWER, opening)
-    discussion = ask(people["student"], community, title="Chat", kind=Thread.Kind.DISCUSSION)
+    discussion = ask(
+        people["student"], community, title="Chat", kind=Thread.Kind.DISCUSSION
+    )
     assert not policy.can(people["student"], Action.ACCEPT_ANSWER, discussion)
 
 
@@ -151,12 +175,16 @@ def test_nobody_reacts_to_their_own_post(community, people, threads):
     assert not policy.can(people["outsider"], Action.REACT, reply)
 
 
-def test_anonymous_author_is_hidden_from_peers_and_shown_to_staff(community, people, threads):
+def test_anonymous_author_is_hidden_from_peers_and_shown_to_staff(
+    community, people, threads
+):
     post = threads["anon"].posts.select_related("author").get(number=1)
 
     peer_view = policy.author_for(people["mentor"], post)
     stranger_view = policy.author_for(people["anonymous"], post)
-    staff_views = [policy.author_for(people[w], post) for w in ("owner", "instructor", "moderator")]
+    staff_views = [
+        policy.author_for(people[w], post) for w in ("owner", "instructor", "moderator")
+    ]
     own_view = policy.author_for(people["student"], post)
 
     assert peer_view.name == stranger_view.name == "Anonymous"
@@ -165,7 +193,9 @@ def test_anonymous_author_is_hidden_from_peers_and_shown_to_staff(community, peo
     assert own_view.is_you and people["student"].display_name in own_view.name
     assert policy.can(people["moderator"], Action.SEE_ANONYMOUS_AUTHOR, post)
     assert not policy.can(people["mentor"], Action.SEE_ANONYMOUS_AUTHOR, post)
-    assert policy.can(people["instructor"], Action.SEE_ANONYMOUS_AUTHOR, threads["anon"])
+    assert policy.can(
+        people["instructor"], Action.SEE_ANONYMOUS_AUTHOR, threads["anon"]
+    )
 
 
 def test_named_author_view_carries_role(community, people, threads):
@@ -185,7 +215,9 @@ def test_only_students_post_anonymously_where_the_mode_allows(community, people)
     open_category = CategoryFactory(
         community=community, anonymity=Category.Anonymity.ANONYMOUS_TO_PEERS
     )
-    closed_category = CategoryFactory(community=community, anonymity=Category.Anonymity.NAMED)
+    closed_category = CategoryFactory(
+        community=community, anonymity=Category.Anonymity.NAMED
+    )
     student = people["student"]
 
     assert not policy.can(student, Action.POST_ANONYMOUSLY, community)
@@ -225,8 +257,12 @@ def test_joining_rules(community, people):
 
 
 def test_community_management_matrix(community, people):
-    managers = {w for w in ROLES if policy.can(people[w], Action.MANAGE_MEMBERS, community)}
-    editors = {w for w in ROLES if policy.can(people[w], Action.EDIT_COMMUNITY, community)}
+    managers = {
+        w for w in ROLES if policy.can(people[w], Action.MANAGE_MEMBERS, community)
+    }
+    editors = {
+        w for w in ROLES if policy.can(people[w], Action.EDIT_COMMUNITY, community)
+    }
     categorisers = {
         w for w in ROLES if policy.can(people[w], Action.MANAGE_CATEGORIES, community)
     }

@@ -41,10 +41,15 @@ def world():
         slug="hidden-seminar",
         anonymity=Community.Anonymity.ANONYMOUS_TO_PEERS,
     )
-    people = {role: make_member(private, role) for role in ("owner", "instructor", "moderator", "student")}
+    people = {
+        role: make_member(private, role)
+        for role in ("owner", "instructor", "moderator", "student")
+    }
     peer = make_member(private, "student")
     shy = make_member(private, "student", display_name=SHY_NAME, handle="shyone")
-    thread = ask(people["student"], private, title=f"{SECRET} thesis", body=f"Body {SECRET}")
+    thread = ask(
+        people["student"], private, title=f"{SECRET} thesis", body=f"Body {SECRET}"
+    )
     reply = answer(peer, thread, body=f"Reply {SECRET}")
     services.edit_post(peer, reply, body=f"Edited {SECRET}")
     anon = ask(shy, private, title="Anonymous worry", is_anonymous=True, body="worried")
@@ -105,14 +110,19 @@ def paths(world: dict[str, Any]) -> list[str]:
             for post in (world["reply"], world["anon_reply"]):
                 result.append(concrete(route.replace("<int:pk>", str(post.pk)), args))
         if "<int:pk>" in route and route.startswith("t/"):
-            result.append(concrete(route.replace("<int:pk>", str(world["anon"].pk)), args))
+            result.append(
+                concrete(route.replace("<int:pk>", str(world["anon"].pk)), args)
+            )
         for key, obj in (("<reply_id>", "anon_reply"), ("<thread_id>", "anon")):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
     return sorted(set(result))
 
 
-@pytest.mark.parametrize("who", ["anonymous", "outsider", "student", "peer", "moderator", "instructor", "owner"])
+@pytest.mark.parametrize(
+    "who",
+    ["anonymous", "outsider", "student", "peer", "moderator", "instructor", "owner"],
+)
 def test_every_url_answers_without_error_and_hides_private_text(client, world, who):
     if who != "anonymous":
         client.force_login(world["people"][who])
@@ -129,8 +139,13 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
             assert "Hidden Seminar" not in body, (who, path)
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
-        shows_posts = path.startswith(("/t/", "/p/", "/api/v1/threads", "/api/v1/replies"))
-        shows_posts |= path.rstrip("/") in {"/c/hidden-seminar", "/api/v1/communities/hidden-seminar/threads"}
+        shows_posts = path.startswith(
+            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies")
+        )
+        shows_posts |= path.rstrip("/") in {
+            "/c/hidden-seminar",
+            "/api/v1/communities/hidden-seminar/threads",
+        }
         if not sees_anonymous and shows_posts:
             assert SHY_NAME not in body, (who, path)
             assert "shyone" not in body, (who, path)
@@ -138,7 +153,9 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
 
 def test_outsiders_get_404_for_private_pages(client, world):
     client.force_login(world["people"]["outsider"])
-    private_paths = [p for p in paths(world) if p.startswith(("/t/", "/p/", "/c/hidden-seminar/"))]
+    private_paths = [
+        p for p in paths(world) if p.startswith(("/t/", "/p/", "/c/hidden-seminar/"))
+    ]
 
     statuses = {p: client.get(p).status_code for p in private_paths}
 

@@ -132,7 +132,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'studyhall.sqlite3'}",
+        os.environ.get("DATABASE_URL", "")
+        or f"sqlite:///{VAR_DIR / 'studyhall.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
@@ -183,7 +184,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -200,7 +203,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # within the window before further attempts are refused.
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "1800"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "1800")
+)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -220,7 +225,9 @@ STORAGES = {
 
 for _key, _value in email_settings(os.environ.get("EMAIL_URL", "")).items():
     globals()[_key] = _value
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "studyhall <noreply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "studyhall <noreply@localhost>"
+)
 
 # HTTPS=1 when the site is served over TLS (behind a proxy that sets
 # X-Forwarded-Proto): secure cookies, HSTS and redirects to https.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -80,7 +84,9 @@ class LoginFailure(models.Model):
 class AccessToken(models.Model):
     """A personal access token for the REST API; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="access_tokens"
+    )
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=12)
     digest = models.CharField(max_length=64, unique=True)

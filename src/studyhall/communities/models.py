@@ -32,7 +32,10 @@ class Community(models.Model):
 
     class Anonymity(models.TextChoices):
         NAMED = "named", "Named posts only"
-        ANONYMOUS_TO_PEERS = "anonymous_to_peers", "Students may post anonymously to peers"
+        ANONYMOUS_TO_PEERS = (
+            "anonymous_to_peers",
+            "Students may post anonymously to peers",
+        )
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
@@ -41,11 +44,15 @@ class Community(models.Model):
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE
     )
-    joining = models.CharField(max_length=20, choices=Joining.choices, default=Joining.OPEN)
+    joining = models.CharField(
+        max_length=20, choices=Joining.choices, default=Joining.OPEN
+    )
     anonymity = models.CharField(
         max_length=30, choices=Anonymity.choices, default=Anonymity.NAMED
     )
-    invite_token = models.CharField(max_length=40, default=new_invite_token, unique=True)
+    invite_token = models.CharField(
+        max_length=40, default=new_invite_token, unique=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     member_count = models.PositiveIntegerField(default=0)
     thread_count = models.PositiveIntegerField(default=0)
@@ -80,12 +87,16 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["community", "user"], name="one_membership"),
+            models.UniqueConstraint(
+                fields=["community", "user"], name="one_membership"
+            ),
         ]
         indexes = [models.Index(fields=["user", "status"])]
 

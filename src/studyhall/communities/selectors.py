@@ -16,7 +16,9 @@ def community_directory(user: Any) -> QuerySet[Community]:
     return policy.listed(user, Community.objects.all()).order_by("name")
 
 
-def members_page(community: Community, *, page: int, include_pending: bool) -> Page[Membership]:
+def members_page(
+    community: Community, *, page: int, include_pending: bool
+) -> Page[Membership]:
     """Return one page of a community's members with their people loaded."""
     members = Membership.objects.filter(community=community).select_related("user")
     if not include_pending:

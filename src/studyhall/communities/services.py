@@ -71,7 +71,9 @@ def update_community(actor: User, community: Community, **fields: str) -> Commun
     return community
 
 
-def join_community(user: User, community: Community, *, invite_token: str = "") -> Membership:
+def join_community(
+    user: User, community: Community, *, invite_token: str = ""
+) -> Membership:
     """Join, or ask to join, a community as a student.
 
     An invite link joins any community; otherwise open communities join at once
@@ -125,7 +127,9 @@ def _owner_count(community: Community) -> int:
     ).count()
 
 
-def _managed_membership(actor: User, community: Community, membership_id: int) -> Membership:
+def _managed_membership(
+    actor: User, community: Community, membership_id: int
+) -> Membership:
     if not policy.can(actor, Action.MANAGE_MEMBERS, community):
         raise PermissionDenied("Only the community's owners can manage members.")
     try:

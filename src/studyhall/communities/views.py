@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from studyhall.communities import selectors, services
 from studyhall.communities.forms import CommunityForm, RoleForm
 from studyhall.communities.models import Community, Role
 from studyhall.core.errors import DomainError
-from studyhall.core.forms import add_service_errors, mark_invalid
+from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
 from studyhall.discussions.selectors import visible_community
 from studyhall.policy import Action
@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def community_create(request: HttpRequest) -> HttpResponse:
+def community_create(request: AuthedRequest) -> HttpResponse:
     if not policy.can(request.user, Action.CREATE_COMMUNITY):
         raise PermissionDenied("Only site administrators can create communities.")
     form = CommunityForm(request.POST or None, initial={"visibility": "private"})
@@ -43,14 +43,20 @@ def community_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{community.name} is ready. Invite people to join.")
+            messages.success(
+                request, f"{community.name} is ready. Invite people to join."
+            )
             return redirect("discussions:thread-list", slug=community.slug)
-    return render(request, "communities/community_form.html", {"form": mark_invalid(form)})
+    return render(
+        request, "communities/community_form.html", {"form": form}
+    )
 
 
 def community_about(request: HttpRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
-    return render(request, "communities/community_about.html", _about_context(request, community))
+    return render(
+        request, "communities/community_about.html", _about_context(request, community)
+    )
 
 
 def _about_context(request: HttpRequest, community: Community) -> dict[str, object]:
@@ -68,7 +74,7 @@ def _about_context(request: HttpRequest, community: Community) -> dict[str, obje
 
 @require_POST
 @login_required
-def community_join(request: HttpRequest, slug: str) -> HttpResponse:
+def community_join(request: AuthedRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
     try:
         membership = services.join_community(request.user, community)
@@ -76,7 +82,9 @@ def community_join(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("communities:community-about", slug=slug)
     if membership.status == membership.Status.PENDING:
-        messages.success(request, "Your request to join was sent to the community's staff.")
+        messages.success(
+            request, "Your request to join was sent to the community's staff."
+        )
         return redirect("communities:community-about", slug=slug)
     messages.success(request, f"Welcome to {community.name}!")
     return redirect("discussions:thread-list", slug=slug)
@@ -97,12 +105,14 @@ def community_invite(request: HttpRequest, slug: str, token: str) -> HttpRespons
             return redirect(request.path)
         messages.success(request, f"Welcome to {community.name}!")
         return redirect("discussions:thread-list", slug=slug)
-    return render(request, "communities/community_invite.html", {"community": community})
+    return render(
+        request, "communities/community_invite.html", {"community": community}
+    )
 
 
 @require_POST
 @login_required
-def community_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def community_leave(request: AuthedRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
     try:
         services.leave_community(request.user, community)
@@ -119,18 +129,25 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Only members can see who else is here.")
     can_manage = policy.can(request.user, Action.MANAGE_MEMBERS, community)
     page = selectors.members_page(
-        community, page=parse_page_number(request.GET.get("page")), include_pending=can_manage
+        community,
+        page=parse_page_number(request.GET.get("page")),
+        include_pending=can_manage,
     )
     return render(
         request,
         "communities/members.html",
-        {"community": community, "page": page, "can_manage": can_manage, "roles": Role.choices},
+        {
+            "community": community,
+            "page": page,
+            "can_manage": can_manage,
+            "roles": Role.choices,
+        },
     )
 
 
 @require_POST
 @login_required
-def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_update(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
     community = visible_community(request.user, slug)
     action = request.POST.get("action", "")
     try:
@@ -149,13 +166,17 @@ def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
             )
             messages.success(request, "Role changed.")
     except (DomainError, ValidationError) as error:
-        text = error.message if isinstance(error, DomainError) else " ".join(error.messages)
+        text = (
+            error.message
+            if isinstance(error, DomainError)
+            else " ".join(error.messages)
+        )
         messages.error(request, text)
     return redirect("communities:members", slug=slug)
 
 
 @login_required
-def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def community_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
     if not policy.can(request.user, Action.EDIT_COMMUNITY, community):
         raise PermissionDenied("Only the community's owners can change its settings.")
@@ -175,5 +196,5 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "communities/community_form.html",
-        {"form": mark_invalid(form), "community": community},
+        {"form": form, "community": community},
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
+from studyhall.accounts.models import User
 from studyhall.core.errors import DomainError
 
 
@@ -17,15 +19,9 @@ def add_service_errors(form: forms.Form, error: ValidationError | DomainError) -
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
-    mark_invalid(form)
 
 
-def mark_invalid(form: forms.Form) -> forms.Form:
-    """Mark fields with errors as aria-invalid and point them at their messages."""
-    for name, field in form.fields.items():
-        if name in form.errors:
-            field.widget.attrs["aria-invalid"] = "true"
-            described = field.widget.attrs.get("aria-describedby", "")
-            ids = {*described.split(), f"{name}-errors"}
-            field.widget.attrs["aria-describedby"] = " ".join(sorted(ids))
-    return form
+class AuthedRequest(HttpRequest):
+    """A request whose person is signed in (views behind login_required)."""
+
+    user: User

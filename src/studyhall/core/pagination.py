@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -43,7 +44,9 @@ def parse_page_number(value: str | None) -> int:
     return max(number, 1)
 
 
-def paginate(queryset: QuerySet[T], number: int, size: int, total: int | None = None) -> Page[T]:
+def paginate(
+    queryset: QuerySet[M], number: int, size: int, total: int | None = None
+) -> Page[M]:
     """Return one page of the queryset; a number past the end gives the last page.
 
     Pass `total` when the count is already known (a counter column) to save a query.

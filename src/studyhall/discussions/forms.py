@@ -23,7 +23,9 @@ class ThreadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Markdown: **bold**, `code`, ```fenced code```, $maths$, > quotes, @handle.",
     )
-    is_anonymous = forms.BooleanField(required=False, label="Post anonymously to classmates")
+    is_anonymous = forms.BooleanField(
+        required=False, label="Post anonymously to classmates"
+    )
     is_pinned = forms.BooleanField(required=False, label="Pin to the top of the list")
 
     def __init__(
@@ -56,7 +58,9 @@ class ReplyForm(forms.Form):
         help_text="Markdown: **bold**, `code`, ```fenced code```, $maths$, > quotes, @handle.",
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    is_anonymous = forms.BooleanField(required=False, label="Reply anonymously to classmates")
+    is_anonymous = forms.BooleanField(
+        required=False, label="Reply anonymously to classmates"
+    )
 
     def __init__(self, *args: object, can_anonymous: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -18,7 +18,10 @@ class Category(models.Model):
     class Anonymity(models.TextChoices):
         INHERIT = "inherit", "As the community"
         NAMED = "named", "Named posts only"
-        ANONYMOUS_TO_PEERS = "anonymous_to_peers", "Students may post anonymously to peers"
+        ANONYMOUS_TO_PEERS = (
+            "anonymous_to_peers",
+            "Students may post anonymously to peers",
+        )
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="categories"
@@ -48,9 +51,15 @@ class Thread(models.Model):
         DISCUSSION = "discussion", "Discussion"
         ANNOUNCEMENT = "announcement", "Announcement"
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="threads"
+    )
     category = models.ForeignKey(
-        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="threads",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads"
@@ -176,7 +185,9 @@ class Reaction(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["post", "user", "kind"], name="one_reaction"),
+            models.UniqueConstraint(
+                fields=["post", "user", "kind"], name="one_reaction"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,7 +200,9 @@ class ReadMark(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_marks")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="read_marks"
+    )
     last_read_number = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -219,10 +232,10 @@ class Draft(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_composer"),
-            models.CheckConstraint(
-                condition=~Q(key=""), name="draft_key_not_empty"
+            models.UniqueConstraint(
+                fields=["user", "key"], name="one_draft_per_composer"
             ),
+            models.CheckConstraint(condition=~Q(key=""), name="draft_key_not_empty"),
         ]
 
     def __str__(self) -> str:

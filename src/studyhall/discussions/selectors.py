@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -34,7 +43,12 @@ THREAD_FILTERS = {
     "announcements": "Announcements",
     "unread": "Unread",
 }
-THREAD_SORTS = {"active": "Active", "new": "New", "top": "Top", "unanswered": "Unanswered"}
+THREAD_SORTS = {
+    "active": "Active",
+    "new": "New",
+    "top": "Top",
+    "unanswered": "Unanswered",
+}
 
 
 def visible_community(user: Any, slug: str) -> Community:
@@ -93,7 +107,9 @@ def threads_for(
     if filter == "questions":
         threads = threads.filter(question)
     elif filter == "unanswered":
-        threads = threads.filter(question, accepted_post__isnull=True, has_endorsed_reply=False)
+        threads = threads.filter(
+            question, accepted_post__isnull=True, has_endorsed_reply=False
+        )
     elif filter == "answered":
         threads = threads.filter(question, accepted_post__isnull=False)
     elif filter == "endorsed":
@@ -148,10 +164,17 @@ def thread_list(
                 thread=thread,
                 author=policy.author_for(user, thread),
                 is_unread=is_unread,
-                first_unread_number=(read_number + 1) if is_unread and read_number else None,
+                first_unread_number=(read_number + 1)
+                if is_unread and read_number
+                else None,
             )
         )
-    return Page(items=rows, number=result.number, page_count=result.page_count, total=result.total)
+    return Page(
+        items=rows,
+        number=result.number,
+        page_count=result.page_count,
+        total=result.total,
+    )
 
 
 @dataclass(frozen=True)
@@ -213,9 +236,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     ids = [p.pk for p in result.items]
     accepted_id = thread.accepted_post_id
     extra_ids = [accepted_id] if accepted_id and accepted_id not in ids else []
-    accepted_extra = (
-        list(posts_qs.filter(pk__in=extra_ids)) if extra_ids else []
-    )
+    accepted_extra = list(posts_qs.filter(pk__in=extra_ids)) if extra_ids else []
     all_posts = result.items + accepted_extra
     all_ids = [p.pk for p in all_posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
@@ -233,9 +254,11 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             post_id__in=all_ids, user_id=user.pk
         ).values_list("post_id", "kind"):
             mine[post_id].add(kind)
-        mark = thread.read_marks.filter(user_id=user.pk).values_list(
-            "last_read_number", flat=True
-        ).first()
+        mark = (
+            thread.read_marks.filter(user_id=user.pk)
+            .values_list("last_read_number", flat=True)
+            .first()
+        )
         read_number = mark or 0
         draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
     can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
@@ -250,12 +273,15 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             post=post,
             author=policy.author_for(user, post, roles.get(post.author_id)),
             reply_to_author=policy.author_for(user, reply_to) if reply_to else None,
-            reactions=_reaction_counts(counts.get(post.pk, {}), mine.get(post.pk, set())),
+            reactions=_reaction_counts(
+                counts.get(post.pk, {}), mine.get(post.pk, set())
+            ),
             can_edit=policy.can(user, Action.EDIT, post),
             can_delete=policy.can(user, Action.DELETE, post),
             can_react=policy.can(user, Action.REACT, post),
             can_endorse=policy.can(user, Action.ENDORSE, post),
-            can_accept=can_accept_thread and policy.can(user, Action.ACCEPT_ANSWER, post),
+            can_accept=can_accept_thread
+            and policy.can(user, Action.ACCEPT_ANSWER, post),
             is_accepted=post.pk == accepted_id,
             is_unread=read_number is not None and post.number > read_number,
         )
@@ -267,7 +293,11 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         accepted = view(accepted_extra[0])
     opening = views[0] if views and views[0].post.number == 1 else None
     first_unread = None
-    if read_number is not None and read_number < thread.last_post_number and read_number:
+    if (
+        read_number is not None
+        and read_number < thread.last_post_number
+        and read_number
+    ):
         first_unread = read_number + 1
     return ThreadPage(
         thread=thread,
@@ -286,9 +316,15 @@ def _roles_for(community: Community, user_ids: list[int]) -> dict[int, str]:
     """Return the staff-like roles of the given people, for badges beside names."""
     if not user_ids:
         return {}
-    rows = Membership.objects.filter(
-        community=community, user_id__in=set(user_ids), status=Membership.Status.ACTIVE
-    ).exclude(role="student").values_list("user_id", "role")
+    rows = (
+        Membership.objects.filter(
+            community=community,
+            user_id__in=set(user_ids),
+            status=Membership.Status.ACTIVE,
+        )
+        .exclude(role="student")
+        .values_list("user_id", "role")
+    )
     return dict(rows)
 
 

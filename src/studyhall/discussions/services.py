@@ -119,7 +119,9 @@ def create_category(
         raise ValidationError({"name": "Give the category a name."})
     slug = slugify(name)[:50] or "category"
     if Category.objects.filter(community=community, slug=slug).exists():
-        raise ValidationError({"name": "This community already has a category by that name."})
+        raise ValidationError(
+            {"name": "This community already has a category by that name."}
+        )
     category = Category(
         community=community,
         name=name,
@@ -158,9 +160,15 @@ def create_thread(
         raise PermissionDenied("Only instructors and owners can post announcements.")
     if category is not None and category.community_id != community.pk:
         raise ValidationError({"category": "Choose a category of this community."})
-    if is_anonymous and not policy.can(author, Action.POST_ANONYMOUSLY, category or community):
-        raise ValidationError({"is_anonymous": "Anonymous posting is not allowed here."})
-    if is_pinned and not policy.can(author, Action.PIN_THREAD, Thread(community=community)):
+    if is_anonymous and not policy.can(
+        author, Action.POST_ANONYMOUSLY, category or community
+    ):
+        raise ValidationError(
+            {"is_anonymous": "Anonymous posting is not allowed here."}
+        )
+    if is_pinned and not policy.can(
+        author, Action.PIN_THREAD, Thread(community=community)
+    ):
         raise PermissionDenied("Only staff can pin threads.")
     errors: dict[str, list[str]] = {}
     try:
@@ -223,10 +231,16 @@ def create_reply(
     """Add a reply at the end of a thread, optionally answering an earlier post."""
     if not policy.can(author, Action.REPLY, thread):
         raise PermissionDenied("Join this community to reply.")
-    if reply_to is not None and (reply_to.thread_id != thread.pk or reply_to.is_deleted):
-        raise ValidationError({"reply_to": "You can only reply to a post in this thread."})
+    if reply_to is not None and (
+        reply_to.thread_id != thread.pk or reply_to.is_deleted
+    ):
+        raise ValidationError(
+            {"reply_to": "You can only reply to a post in this thread."}
+        )
     if is_anonymous and not policy.can(author, Action.POST_ANONYMOUSLY, thread):
-        raise ValidationError({"is_anonymous": "Anonymous posting is not allowed here."})
+        raise ValidationError(
+            {"is_anonymous": "Anonymous posting is not allowed here."}
+        )
     body = clean_body(body)
     body_html = render_body(body)
     now = timezone.now()
@@ -262,9 +276,7 @@ def create_reply(
     return post
 
 
-def edit_post(
-    editor: User, post: Post, *, body: str, title: str | None = None
-) -> Post:
+def edit_post(editor: User, post: Post, *, body: str, title: str | None = None) -> Post:
     """Change a post's text, keeping the previous text as a revision."""
     if not policy.can(editor, Action.EDIT, post):
         raise PermissionDenied("You can only edit your own posts.")
@@ -362,7 +374,9 @@ def accept_answer(actor: User, post: Post) -> Thread:
 def unaccept_answer(actor: User, thread: Thread) -> Thread:
     """Clear the accepted answer of a question."""
     if not policy.can(actor, Action.ACCEPT_ANSWER, thread):
-        raise PermissionDenied("Only the person who asked can change the accepted answer.")
+        raise PermissionDenied(
+            "Only the person who asked can change the accepted answer."
+        )
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
         thread.accepted_post = None
@@ -479,4 +493,3 @@ def save_draft(user: User, *, key: str, title: str = "", body: str = "") -> Draf
 def discard_draft(user: User, *, key: str) -> None:
     """Forget a composer's saved text."""
     Draft.objects.filter(user=user, key=key).delete()
-

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from studyhall import policy
-from studyhall.core.forms import add_service_errors, mark_invalid
+from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
 from studyhall.discussions import selectors, services
 from studyhall.discussions.forms import CategoryForm, EditForm, ReplyForm, ThreadForm
@@ -20,9 +20,10 @@ from studyhall.policy import Action
 
 
 def _post_url(post: Post) -> str:
-    return reverse(
-        "discussions:thread-detail", kwargs={"pk": post.thread_id}
-    ) + f"?page={selectors.page_of_post(post.number)}#post-{post.number}"
+    return (
+        reverse("discussions:thread-detail", kwargs={"pk": post.thread_id})
+        + f"?page={selectors.page_of_post(post.number)}#post-{post.number}"
+    )
 
 
 # --- lists -------------------------------------------------------------------
@@ -37,7 +38,9 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
     if sort not in selectors.THREAD_SORTS:
         sort = "active"
     categories = selectors.categories_for(request.user, community)
-    category = next((c for c in categories if c.slug == request.GET.get("category")), None)
+    category = next(
+        (c for c in categories if c.slug == request.GET.get("category")), None
+    )
     page = selectors.thread_list(
         request.user,
         community,
@@ -68,7 +71,7 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
+def thread_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = selectors.visible_community(request.user, slug)
     if not policy.can(request.user, Action.START_THREAD, community):
         raise PermissionDenied("Join this community to start a thread.")
@@ -83,7 +86,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     ) or policy.can(request.user, Action.POST_ANONYMOUSLY, community)
     draft_key = f"thread:{community.pk}"
     draft = selectors.draft_for(request.user, draft_key)
-    initial = {"category": chosen}
+    initial: dict[str, object] = {"category": chosen}
     if draft is not None:
         initial.update(title=draft.title, body=draft.body)
     form = ThreadForm(
@@ -92,7 +95,9 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
         categories=categories,
         kinds=kinds,
         can_anonymous=can_anonymous,
-        can_pin=policy.can(request.user, Action.PIN_THREAD, Thread(community=community)),
+        can_pin=policy.can(
+            request.user, Action.PIN_THREAD, Thread(community=community)
+        ),
     )
     if request.method == "POST":
         if form.is_valid():
@@ -126,9 +131,11 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
         "discussions/thread_form.html",
         {
             "community": community,
-            "form": mark_invalid(form),
+            "form": form,
             "draft_key": draft_key,
-            "anonymity_notice": policy.anonymity_notice(request.user, community, chosen),
+            "anonymity_notice": policy.anonymity_notice(
+                request.user, community, chosen
+            ),
             "anonymous_categories": anonymous_categories,
         },
         status=400 if form.errors else 200,
@@ -146,7 +153,9 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if view.can_reply:
         reply_form = _reply_form(request, view)
     if view.posts.items and request.user.is_authenticated:
-        services.mark_read(request.user, thread, number=view.posts.items[-1].post.number)
+        services.mark_read(
+            request.user, thread, number=view.posts.items[-1].post.number
+        )
     return render(
         request,
         "discussions/thread_detail.html",
@@ -163,7 +172,9 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _reply_form(request: HttpRequest, view: selectors.ThreadPage, data: dict | None = None) -> ReplyForm:
+def _reply_form(
+    request: HttpRequest, view: selectors.ThreadPage, data: dict | None = None
+) -> ReplyForm:
     initial: dict[str, object] = {}
     if view.draft is not None:
         initial["body"] = view.draft.body
@@ -183,13 +194,18 @@ def _reply_form(request: HttpRequest, view: selectors.ThreadPage, data: dict | N
 
 
 @login_required
-def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+def reply_create(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = selectors.visible_thread(request.user, pk)
     if request.method != "POST":
-        return redirect(reverse("discussions:thread-detail", kwargs={"pk": pk}) + "#composer")
+        return redirect(
+            reverse("discussions:thread-detail", kwargs={"pk": pk}) + "#composer"
+        )
     if not policy.can(request.user, Action.REPLY, thread):
         raise PermissionDenied("Join this community to reply.")
-    form = ReplyForm(request.POST, can_anonymous=policy.can(request.user, Action.POST_ANONYMOUSLY, thread))
+    form = ReplyForm(
+        request.POST,
+        can_anonymous=policy.can(request.user, Action.POST_ANONYMOUSLY, thread),
+    )
     if form.is_valid():
         data = form.cleaned_data
         reply_to = None
@@ -207,7 +223,9 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect(_post_url(post))
-    services.save_draft(request.user, key=f"reply:{thread.pk}", body=request.POST.get("body", ""))
+    services.save_draft(
+        request.user, key=f"reply:{thread.pk}", body=request.POST.get("body", "")
+    )
     last_page = selectors.page_of_post(thread.last_post_number)
     view = selectors.thread_page(request.user, thread, page=last_page)
     return render(
@@ -218,7 +236,7 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
             "community": thread.community,
             "view": view,
             "page": view.posts,
-            "reply_form": mark_invalid(form),
+            "reply_form": form,
             "anonymity_notice": policy.anonymity_notice(
                 request.user, thread.community, thread.category
             ),
@@ -240,7 +258,7 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def post_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     post = selectors.visible_post(request.user, pk)
     if not policy.can(request.user, Action.EDIT, post):
         raise PermissionDenied("You can only edit your own posts.")
@@ -267,7 +285,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 body=request.POST.get("body", ""),
             )
         else:
-            messages.success(request, "Your changes are saved; the earlier version is in the history.")
+            messages.success(
+                request,
+                "Your changes are saved; the earlier version is in the history.",
+            )
             return redirect(_post_url(post))
     return render(
         request,
@@ -276,7 +297,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "thread": post.thread,
             "community": post.thread.community,
-            "form": mark_invalid(form),
+            "form": form,
             "draft_key": draft_key,
         },
         status=400 if form.errors else 200,
@@ -284,7 +305,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def post_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     post = selectors.visible_post(request.user, pk)
     if not policy.can(request.user, Action.DELETE, post):
         raise PermissionDenied("You can only delete your own posts.")
@@ -320,7 +341,7 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def post_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def post_accept(request: AuthedRequest, pk: int) -> HttpResponse:
     post = selectors.visible_post(request.user, pk)
     services.accept_answer(request.user, post)
     messages.success(request, "Answer accepted. Thank you for closing the loop!")
@@ -329,7 +350,7 @@ def post_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def thread_unaccept(request: HttpRequest, pk: int) -> HttpResponse:
+def thread_unaccept(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = selectors.visible_thread(request.user, pk)
     services.unaccept_answer(request.user, thread)
     messages.success(request, "The question is open again.")
@@ -338,7 +359,7 @@ def thread_unaccept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def post_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+def post_endorse(request: AuthedRequest, pk: int) -> HttpResponse:
     post = selectors.visible_post(request.user, pk)
     endorse = request.POST.get("endorse", "1") == "1"
     services.endorse_post(request.user, post, endorse=endorse)
@@ -347,10 +368,12 @@ def post_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def post_react(request: HttpRequest, pk: int) -> HttpResponse:
+def post_react(request: AuthedRequest, pk: int) -> HttpResponse:
     post = selectors.visible_post(request.user, pk)
     try:
-        is_on = services.toggle_reaction(request.user, post, kind=request.POST.get("kind", ""))
+        is_on = services.toggle_reaction(
+            request.user, post, kind=request.POST.get("kind", "")
+        )
     except ValidationError as error:
         if _wants_json(request):
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
@@ -363,7 +386,7 @@ def post_react(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def thread_pin(request: HttpRequest, pk: int) -> HttpResponse:
+def thread_pin(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = selectors.visible_thread(request.user, pk)
     services.set_pinned(request.user, thread, pinned=request.POST.get("pinned") == "1")
     return redirect("discussions:thread-detail", pk=pk)
@@ -373,11 +396,13 @@ def thread_pin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def category_manage(request: HttpRequest, slug: str) -> HttpResponse:
+def category_manage(request: AuthedRequest, slug: str) -> HttpResponse:
     community = selectors.visible_community(request.user, slug)
     if not policy.can(request.user, Action.MANAGE_CATEGORIES, community):
         raise PermissionDenied("Only owners and instructors can manage categories.")
-    form = CategoryForm(request.POST or None, initial={"anonymity": Category.Anonymity.INHERIT})
+    form = CategoryForm(
+        request.POST or None, initial={"anonymity": Category.Anonymity.INHERIT}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.create_category(request.user, community, **form.cleaned_data)
@@ -392,7 +417,7 @@ def category_manage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "community": community,
             "categories": selectors.categories_for(request.user, community),
-            "form": mark_invalid(form),
+            "form": form,
         },
         status=400 if form.errors else 200,
     )

@@ -26,10 +26,14 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         for stream in list(self.streams):
-            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+            await self.channel_layer.group_discard(
+                group_name(stream), self.channel_name
+            )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict) or not isinstance(content.get("subscribe"), str):
+        if not isinstance(content, dict) or not isinstance(
+            content.get("subscribe"), str
+        ):
             await self.send_json({"type": "error", "code": "bad_frame"})
             return
         stream = content["subscribe"]
@@ -39,7 +43,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         allowed = await database_sync_to_async(selectors.can_follow)(user, stream)
         if not allowed or len(self.streams) >= MAX_STREAMS:
-            await self.send_json({"type": "error", "code": "not_found", "stream": stream})
+            await self.send_json(
+                {"type": "error", "code": "not_found", "stream": stream}
+            )
             return
         self.streams[stream] = since
         await self.channel_layer.group_add(group_name(stream), self.channel_name)

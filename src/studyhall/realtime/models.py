@@ -26,7 +26,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["stream", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["stream", "sequence"], name="event_sequence"),
+            models.UniqueConstraint(
+                fields=["stream", "sequence"], name="event_sequence"
+            ),
         ]
 
     def __str__(self) -> str:

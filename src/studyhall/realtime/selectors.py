@@ -18,7 +18,11 @@ def can_follow(user: Any, stream: str) -> bool:
         return False
     obj: Community | Thread | None
     if kind == "thread":
-        obj = Thread.objects.select_related("community", "category").filter(pk=ident).first()
+        obj = (
+            Thread.objects.select_related("community", "category")
+            .filter(pk=ident)
+            .first()
+        )
     elif kind == "community":
         obj = Community.objects.filter(pk=ident).first()
     else:
