@@ -1,0 +1,56 @@
+"""The stream consumer: subscribe through the policy, replay what was missed, then live."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from studyhall.asgi import application
+from tests.discussions.helpers import answer, ask
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+async def connect(user=None):
+    communicator = WebsocketCommunicator(
+        application, "/ws/streams/", headers=[(b"origin", b"http://localhost")]
+    )
+    if user is not None:
+        communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def test_member_gets_missed_events_then_live_ones(community, student, mentor):
+    thread = await database_sync_to_async(ask)(student, community)
+    await database_sync_to_async(answer)(mentor, thread)
+    await database_sync_to_async(answer)(mentor, thread)
+    ws = await connect(student)
+
+    await ws.send_json_to({"subscribe": f"thread.{thread.pk}", "since": 1})
+    missed = await ws.receive_json_from()
+    subscribed = await ws.receive_json_from()
+    await database_sync_to_async(answer)(mentor, thread)
+    live = await ws.receive_json_from(timeout=5)
+
+    assert (missed["sequence"], missed["event"]) == (2, "reply.created")
+    assert subscribed == {"type": "subscribed", "stream": f"thread.{thread.pk}"}
+    assert live["sequence"] == 3 and live["payload"]["number"] == 4
+    await ws.disconnect()
+
+
+async def test_outsider_cannot_follow_a_private_thread(community, student, outsider):
+    thread = await database_sync_to_async(ask)(student, community)
+    ws = await connect(outsider)
+
+    await ws.send_json_to({"subscribe": f"thread.{thread.pk}", "since": 0})
+    reply = await ws.receive_json_from()
+
+    assert reply["type"] == "error" and reply["code"] == "not_found"
+    await ws.send_json_to({"subscribe": "nonsense"})
+    assert (await ws.receive_json_from())["code"] == "not_found"
+    await ws.send_json_to(["not", "a", "dict"])
+    assert (await ws.receive_json_from())["code"] == "bad_frame"
+    await ws.disconnect()
