@@ -5,20 +5,22 @@ from django import forms
 from studyhall.discussions.models import Category, Thread
 
 # Lengths are checked by the services, which give the clear messages; the
-# forms only carry the fields so that a rejected form keeps what was typed.
+# forms carry the fields so that a rejected form keeps what was typed.
+TITLE_REQUIRED = {"required": "Give your post a title."}
+BODY_REQUIRED = {"required": "Write something before posting."}
 
 
 class ThreadForm(forms.Form):
     kind = forms.ChoiceField(choices=Thread.Kind.choices, initial=Thread.Kind.QUESTION)
     category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False)
     title = forms.CharField(
-        required=False,
+        error_messages=TITLE_REQUIRED,
         strip=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text="A question in one sentence: what you tried and where you are stuck.",
     )
     body = forms.CharField(
-        required=False,
+        error_messages=BODY_REQUIRED,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Markdown: **bold**, `code`, ```fenced code```, $maths$, > quotes, @handle.",
@@ -51,7 +53,7 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        required=False,
+        error_messages=BODY_REQUIRED,
         strip=False,
         label="Your reply",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -69,9 +71,11 @@ class ReplyForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    title = forms.CharField(required=False, strip=False)
+    title = forms.CharField(error_messages=TITLE_REQUIRED, strip=False)
     body = forms.CharField(
-        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 12})
+        error_messages=BODY_REQUIRED,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
     )
 
     def __init__(self, *args: object, with_title: bool, **kwargs: object) -> None:
@@ -81,6 +85,8 @@ class EditForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(required=False, max_length=80)
+    name = forms.CharField(
+        max_length=80, error_messages={"required": "Give the category a name."}
+    )
     description = forms.CharField(required=False, max_length=300)
     anonymity = forms.ChoiceField(choices=Category.Anonymity.choices)
