@@ -199,12 +199,22 @@ def test_inline_code_is_escaped() -> None:
 # --- images -------------------------------------------------------------------
 
 
-def test_images_load_lazily_with_alt_and_title() -> None:
+def test_images_on_other_sites_become_links_so_readers_load_nothing_from_them() -> None:
     html = render_markdown('![A *cat* @ana](https://example.org/cat.png "Cat")')
+    bare = render_markdown("![](//example.org/cat.png)")
 
     assert html == (
-        '<p><img src="https://example.org/cat.png" alt="A cat @ana" '
-        'title="Cat" loading="lazy"></p>\n'
+        '<p><a href="https://example.org/cat.png" title="Cat" '
+        'rel="nofollow ugc noopener">Image: A cat @ana</a></p>\n'
+    )
+    assert "<img" not in bare and "Image: //example.org/cat.png" in bare
+
+
+def test_images_from_this_site_load_lazily_with_title() -> None:
+    html = render_markdown('![plot](/media/p.png "Residuals")')
+
+    assert html == (
+        '<p><img src="/media/p.png" alt="plot" title="Residuals" loading="lazy"></p>\n'
     )
 
 

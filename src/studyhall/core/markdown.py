@@ -202,7 +202,11 @@ def _render_fence(
 def _render_image(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    """Render an image that loads lazily, or only its alt text if not http(s)."""
+    """Render an image from this site that loads lazily; link to one elsewhere.
+
+    Images on other sites are not loaded into readers' pages: that would tell
+    those sites who reads what, and fails on a closed campus network.
+    """
     token = tokens[idx]
     src = str(token.attrGet("src"))
     alt = escapeHtml(_plain_text(token.children or ()))
@@ -211,6 +215,8 @@ def _render_image(
         return alt
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    if scheme or src.startswith("//"):
+        return f'<a href="{escapeHtml(src)}"{title_attr}>Image: {alt or escapeHtml(src)}</a>'
     return f'<img src="{escapeHtml(src)}" alt="{alt}"{title_attr} loading="lazy">'
 
 
