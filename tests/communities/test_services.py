@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_staff_create_a_community_and_own_it():
     admin = UserFactory(is_staff=True)
 
-    community = services.create_community(admin, name="Linear Algebra", description="Vectors")
+    community = services.create_community(
+        admin, name="Linear Algebra", description="Vectors"
+    )
 
     membership = Membership.objects.get(community=community, user=admin)
     assert membership.role == Role.OWNER
@@ -61,7 +63,9 @@ def test_invite_link_joins_a_private_community(community):
 
     with pytest.raises(PermissionDenied):
         services.join_community(newcomer, community, invite_token="wrong")
-    membership = services.join_community(newcomer, community, invite_token=community.invite_token)
+    membership = services.join_community(
+        newcomer, community, invite_token=community.invite_token
+    )
 
     assert membership.status == Membership.Status.ACTIVE
 

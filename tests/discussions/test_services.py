@@ -31,7 +31,10 @@ def test_asking_creates_thread_with_opening_post_and_event(
     assert community.thread_count == 1
     event = Event.objects.get(stream=f"community.{community.pk}")
     assert event.type == "thread.created"
-    assert json.loads(json.dumps(event.payload)) == {"thread": thread.pk, "kind": "question"}
+    assert json.loads(json.dumps(event.payload)) == {
+        "thread": thread.pk,
+        "kind": "question",
+    }
     assert len(callbacks) == 1
 
 
@@ -46,7 +49,11 @@ def test_reply_gets_next_number_and_moves_counters(community, student, mentor):
     assert thread.reply_count == 2
     assert thread.last_post_number == 3
     assert second.reply_to == first
-    events = list(Event.objects.filter(stream=f"thread.{thread.pk}").values_list("sequence", "type"))
+    events = list(
+        Event.objects.filter(stream=f"thread.{thread.pk}").values_list(
+            "sequence", "type"
+        )
+    )
     assert events == [(1, "reply.created"), (2, "reply.created")]
 
 
@@ -77,7 +84,9 @@ def test_students_cannot_announce_or_pin(community, student, instructor):
     with pytest.raises(PermissionDenied):
         ask(student, community, is_pinned=True)
 
-    announcement = ask(instructor, community, kind=Thread.Kind.ANNOUNCEMENT, is_pinned=True)
+    announcement = ask(
+        instructor, community, kind=Thread.Kind.ANNOUNCEMENT, is_pinned=True
+    )
 
     assert announcement.is_pinned
 
@@ -150,7 +159,9 @@ def test_others_cannot_edit_or_delete(community, student, mentor):
         services.delete_post(mentor, opening)
 
 
-def test_deleting_a_reply_is_soft_and_clears_acceptance(community, student, mentor, instructor):
+def test_deleting_a_reply_is_soft_and_clears_acceptance(
+    community, student, mentor, instructor
+):
     thread = ask(student, community)
     reply = answer(mentor, thread)
     services.accept_answer(student, reply)
@@ -176,7 +187,9 @@ def test_moderator_deleting_opening_post_deletes_thread(community, student, mode
     assert community.thread_count == 0
 
 
-def test_accepting_another_answer_replaces_the_first(community, student, mentor, other_student):
+def test_accepting_another_answer_replaces_the_first(
+    community, student, mentor, other_student
+):
     thread = ask(student, community)
     first = answer(mentor, thread)
     second = answer(other_student, thread)

@@ -26,7 +26,8 @@ def test_member_asks_a_question_from_the_form(client, community, student):
     url = reverse("discussions:thread-create", args=[community.slug])
 
     response = client.post(
-        url, {"kind": "question", "title": "Why is my loss NaN?", "body": "Help **please**"}
+        url,
+        {"kind": "question", "title": "Why is my loss NaN?", "body": "Help **please**"},
     )
 
     thread = Thread.objects.get()
@@ -37,18 +38,25 @@ def test_member_asks_a_question_from_the_form(client, community, student):
     assert b"<strong>please</strong>" in page.content
 
 
-def test_rejected_thread_keeps_what_was_typed_and_saves_a_draft(client, community, student):
+def test_rejected_thread_keeps_what_was_typed_and_saves_a_draft(
+    client, community, student
+):
     login(client, student)
     url = reverse("discussions:thread-create", args=[community.slug])
 
-    response = client.post(url, {"kind": "question", "title": "x" * 201, "body": "my long text"})
+    response = client.post(
+        url, {"kind": "question", "title": "x" * 201, "body": "my long text"}
+    )
 
     assert response.status_code == 400
     html = response.content.decode()
     assert "at most 200 characters" in html
     assert "my long text" in html
     assert 'aria-invalid="true"' in html
-    assert Draft.objects.get(user=student, key=f"thread:{community.pk}").body == "my long text"
+    assert (
+        Draft.objects.get(user=student, key=f"thread:{community.pk}").body
+        == "my long text"
+    )
     again = client.get(url)
     assert "my long text" in again.content.decode()
 
@@ -57,7 +65,9 @@ def test_empty_reply_is_rejected_with_a_message(client, community, student):
     thread = ask(student, community)
     login(client, student)
 
-    response = client.post(reverse("discussions:reply-create", args=[thread.pk]), {"body": "  "})
+    response = client.post(
+        reverse("discussions:reply-create", args=[thread.pk]), {"body": "  "}
+    )
 
     assert response.status_code == 400
     assert b"Write something before posting." in response.content
@@ -68,17 +78,23 @@ def test_oversized_reply_keeps_text(client, community, student):
     login(client, student)
     body = "z" * 50_001
 
-    response = client.post(reverse("discussions:reply-create", args=[thread.pk]), {"body": body})
+    response = client.post(
+        reverse("discussions:reply-create", args=[thread.pk]), {"body": body}
+    )
 
     assert response.status_code == 400
     assert body.encode() in response.content
     assert b"50,000" in response.content
 
 
-def test_reply_accept_endorse_react_flow(client, community, student, mentor, instructor):
+def test_reply_accept_endorse_react_flow(
+    client, community, student, mentor, instructor
+):
     thread = ask(student, community)
     login(client, mentor)
-    client.post(reverse("discussions:reply-create", args=[thread.pk]), {"body": "Try this."})
+    client.post(
+        reverse("discussions:reply-create", args=[thread.pk]), {"body": "Try this."}
+    )
     reply = Post.objects.get(number=2)
 
     login(client, instructor)
@@ -90,7 +106,9 @@ def test_reply_accept_endorse_react_flow(client, community, student, mentor, ins
     thread.refresh_from_db()
     assert response.status_code == 302
     assert thread.accepted_post_id == reply.pk and thread.has_endorsed_reply
-    page = client.get(reverse("discussions:thread-detail", args=[thread.pk])).content.decode()
+    page = client.get(
+        reverse("discussions:thread-detail", args=[thread.pk])
+    ).content.decode()
     assert "Accepted answer" in page
     assert f"Endorsed by {instructor.display_name}" in page
 
@@ -100,7 +118,9 @@ def test_quote_reply_prefills_the_composer(client, community, student, mentor):
     reply = answer(mentor, thread, body="line one\nline two")
     login(client, student)
 
-    page = client.get(reverse("discussions:thread-detail", args=[thread.pk]), {"quote": reply.pk})
+    page = client.get(
+        reverse("discussions:thread-detail", args=[thread.pk]), {"quote": reply.pk}
+    )
 
     html = page.content.decode()
     assert "&gt; line one\n&gt; line two" in html
@@ -112,8 +132,13 @@ def test_edit_and_history(client, community, student):
     opening = thread.posts.get()
     login(client, student)
 
-    client.post(reverse("discussions:post-edit", args=[opening.pk]), {"title": "Better", "body": "second words"})
-    history = client.get(reverse("discussions:post-history", args=[opening.pk])).content.decode()
+    client.post(
+        reverse("discussions:post-edit", args=[opening.pk]),
+        {"title": "Better", "body": "second words"},
+    )
+    history = client.get(
+        reverse("discussions:post-history", args=[opening.pk])
+    ).content.decode()
 
     assert "first words" in history and "second words" in history
 
@@ -127,7 +152,9 @@ def test_delete_reply_from_the_page(client, community, student, mentor):
     client.post(reverse("discussions:post-delete", args=[reply.pk]))
 
     assert confirm.status_code == 200
-    page = client.get(reverse("discussions:thread-detail", args=[thread.pk])).content.decode()
+    page = client.get(
+        reverse("discussions:thread-detail", args=[thread.pk])
+    ).content.decode()
     assert "This post was deleted." in page and "oops" not in page
 
 
@@ -180,7 +207,9 @@ XSS = [
 
 
 @pytest.mark.parametrize("payload", XSS)
-def test_html_in_titles_bodies_and_names_renders_inert(client, community, student, payload):
+def test_html_in_titles_bodies_and_names_renders_inert(
+    client, community, student, payload
+):
     community.description = payload
     community.name = payload[:100]
     community.save()
@@ -231,7 +260,9 @@ def test_unread_marker_and_jump_to_first_unread(client, community, student, ment
     answer(mentor, thread)
     answer(mentor, thread)
 
-    listing = client.get(reverse("discussions:thread-list", args=[community.slug])).content.decode()
+    listing = client.get(
+        reverse("discussions:thread-list", args=[community.slug])
+    ).content.decode()
     jump = reverse("discussions:thread-jump", args=[thread.pk, 2])
     response = client.get(jump)
 
@@ -239,9 +270,19 @@ def test_unread_marker_and_jump_to_first_unread(client, community, student, ment
     assert jump in listing
     assert response.url.endswith("?page=1#post-2")
     client.get(reverse("discussions:thread-detail", args=[thread.pk]))
-    listing = client.get(reverse("discussions:thread-list", args=[community.slug])).content.decode()
+    listing = client.get(
+        reverse("discussions:thread-list", args=[community.slug])
+    ).content.decode()
     assert "new replies" not in listing
-    assert client.get(reverse("discussions:thread-list", args=[community.slug]), {"filter": "unread"}).content.decode().count("Lecture 3 notes") == 0
+    assert (
+        client.get(
+            reverse("discussions:thread-list", args=[community.slug]),
+            {"filter": "unread"},
+        )
+        .content.decode()
+        .count("Lecture 3 notes")
+        == 0
+    )
 
 
 def test_anonymous_post_shows_anonymous_to_peers_and_name_to_staff(
@@ -255,7 +296,9 @@ def test_anonymous_post_shows_anonymous_to_peers_and_name_to_staff(
     url = reverse("discussions:thread-detail", args=[thread.pk])
 
     peer_html = login(client, mentor).get(url).content.decode()
-    list_html = client.get(reverse("discussions:thread-list", args=[community.slug])).content.decode()
+    list_html = client.get(
+        reverse("discussions:thread-list", args=[community.slug])
+    ).content.decode()
     staff_html = login(client, instructor).get(url).content.decode()
 
     assert "Anonymous" in peer_html and "Shy Sam" not in peer_html
@@ -268,7 +311,9 @@ def test_preview_and_draft_endpoints(client, student, community):
     login(client, student)
 
     preview = client.post(reverse("discussions:preview"), {"body": "**hi** $x$"})
-    draft = client.post(reverse("discussions:draft-save"), {"key": "reply:7", "body": "wip"})
+    draft = client.post(
+        reverse("discussions:draft-save"), {"key": "reply:7", "body": "wip"}
+    )
     bad = client.post(reverse("discussions:draft-save"), {"key": "nope", "body": "wip"})
 
     assert "<strong>hi</strong>" in preview.json()["html"]
@@ -292,7 +337,12 @@ def test_pin_and_categories_pages(client, community, instructor, student):
     assert added.status_code == 302
     assert community.categories.filter(slug="exam-prep").exists()
     login(client, student)
-    assert client.get(reverse("discussions:category-manage", args=[community.slug])).status_code == 403
+    assert (
+        client.get(
+            reverse("discussions:category-manage", args=[community.slug])
+        ).status_code
+        == 403
+    )
 
 
 def _count_queries(client, url):
@@ -318,8 +368,12 @@ def test_thread_page_query_count_does_not_grow(client, community, student, instr
     client.get(reverse("discussions:thread-detail", args=[small.pk]))
     client.get(reverse("discussions:thread-detail", args=[big.pk]))
 
-    small_count = _count_queries(client, reverse("discussions:thread-detail", args=[small.pk]))
-    big_count = _count_queries(client, reverse("discussions:thread-detail", args=[big.pk]) + "?page=15")
+    small_count = _count_queries(
+        client, reverse("discussions:thread-detail", args=[small.pk])
+    )
+    big_count = _count_queries(
+        client, reverse("discussions:thread-detail", args=[big.pk]) + "?page=15"
+    )
 
     assert small_count == big_count
     assert big_count <= 12
@@ -361,8 +415,13 @@ def test_non_member_cannot_post_by_crafting_requests(client, community, student)
     stranger = UserFactory()
     login(client, stranger)
 
-    reply = client.post(reverse("discussions:reply-create", args=[thread.pk]), {"body": "hi"})
-    new = client.post(reverse("discussions:thread-create", args=[community.slug]), {"title": "t", "body": "b", "kind": "question"})
+    reply = client.post(
+        reverse("discussions:reply-create", args=[thread.pk]), {"body": "hi"}
+    )
+    new = client.post(
+        reverse("discussions:thread-create", args=[community.slug]),
+        {"title": "t", "body": "b", "kind": "question"},
+    )
 
     assert reply.status_code == 403 and new.status_code == 403
     assert thread.posts.count() == 1
