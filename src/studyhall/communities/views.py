@@ -47,9 +47,7 @@ def community_create(request: AuthedRequest) -> HttpResponse:
                 request, f"{community.name} is ready. Invite people to join."
             )
             return redirect("discussions:thread-list", slug=community.slug)
-    return render(
-        request, "communities/community_form.html", {"form": form}
-    )
+    return render(request, "communities/community_form.html", {"form": form})
 
 
 def community_about(request: HttpRequest, slug: str) -> HttpResponse:
@@ -147,7 +145,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def member_update(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_update(
+    request: AuthedRequest, slug: str, membership_id: int
+) -> HttpResponse:
     community = visible_community(request.user, slug)
     action = request.POST.get("action", "")
     try:
