@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run install migrate demo serve test test-browser lint format check-deploy clean bench
+.PHONY: run install migrate demo serve test lint format check-deploy clean bench bench-templates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules var/static
+
+bench-templates: $(STAMP)
+	$(PY) bench/template_engines.py
