@@ -331,6 +331,8 @@ def test_seeding_again_changes_nothing() -> None:
     assert table_counts() == before
 
 
+# flush truncates tables, which PostgreSQL refuses inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_two_fresh_seeds_write_the_same_data() -> None:
     def snapshot() -> tuple[list[Any], list[Any]]:
         threads = list(
