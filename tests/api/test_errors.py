@@ -172,3 +172,26 @@ def test_request_outside_operations_still_csrf_safe(client, db):
 
     assert response.status_code == 401
     _is_error_shape(response)
+
+
+def test_lone_surrogates_and_nul_in_json_are_cleaned_not_500(db):
+    from django.test import Client
+
+    from studyhall.communities.models import Community
+    from studyhall.discussions import services
+    from tests.factories import CommunityFactory, make_member
+
+    community = CommunityFactory(visibility=Community.Visibility.PUBLIC)
+    student = make_member(community, "student")
+    thread = services.create_thread(student, community, title="t", body="b")
+    client = Client()
+    client.force_login(student)
+
+    response = client.post(
+        f"/api/v1/threads/{thread.pk}/replies",
+        data='{"body": "half \\ud800 pair and nul \\u0000 here"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    assert "\x00" not in thread.posts.get(number=2).body

@@ -131,3 +131,26 @@ def test_second_owner_allows_leaving(owner, community):
     services.leave_community(owner, community)
 
     assert Membership.objects.filter(user=other, role=Role.OWNER).exists()
+
+
+def test_resetting_the_invite_link_stops_old_links(owner, student, community):
+    old = community.invite_token
+    newcomer = UserFactory()
+
+    services.reset_invite_link(owner, community)
+
+    assert community.invite_token != old
+    with pytest.raises(PermissionDenied):
+        services.join_community(newcomer, community, invite_token=old)
+    with pytest.raises(PermissionDenied):
+        services.reset_invite_link(student, community)
+
+
+def test_counting_members_survives_repeated_clicks(owner, student, community):
+    membership = Membership.objects.get(user=student, community=community)
+    before = Community.objects.get(pk=community.pk).member_count
+
+    services._delete_membership(membership)
+    services._delete_membership(membership)
+
+    assert Community.objects.get(pk=community.pk).member_count == before - 1

@@ -310,3 +310,33 @@ def test_categories_are_created_by_teaching_staff(community, instructor, student
         services.create_category(instructor, community, name=" ")
     with pytest.raises(PermissionDenied):
         services.create_category(student, community, name="Mine")
+
+
+def test_deleting_a_reply_takes_its_reactions_out_of_the_count(
+    community, student, mentor
+):
+    reply = answer(mentor, ask(student, community))
+    services.toggle_reaction(student, reply, kind="thanks")
+
+    services.delete_post(mentor, reply)
+
+    assert Thread.objects.get(pk=reply.thread_id).reaction_count == 0
+
+
+def test_non_latin_category_names_get_their_own_slugs(community, instructor):
+    first = services.create_category(instructor, community, name="Экзамены")
+    second = services.create_category(instructor, community, name="試験")
+
+    assert first.slug != second.slug
+
+
+def test_people_with_posts_cannot_be_deleted_out_from_under_a_thread(
+    community, student, mentor
+):
+    from django.db.models import ProtectedError
+
+    thread = ask(student, community)
+    answer(mentor, thread)
+
+    with pytest.raises(ProtectedError):
+        student.delete()

@@ -425,3 +425,58 @@ def test_non_member_cannot_post_by_crafting_requests(client, community, student)
 
     assert reply.status_code == 403 and new.status_code == 403
     assert thread.posts.count() == 1
+
+
+def test_odd_ids_in_query_strings_do_not_break_the_page(client, community, student):
+    thread = ask(student, community)
+    login(client, student)
+    url = reverse("discussions:thread-detail", args=[thread.pk])
+
+    for value in ["²", "٣", "-1", "9" * 40, "abc"]:
+        assert client.get(url, {"quote": value}).status_code == 200
+        assert client.get(url, {"reply_to": value}).status_code == 200
+
+
+def test_nul_and_lone_surrogates_are_cleaned_not_500(client, community, student):
+    login(client, student)
+
+    response = client.post(
+        reverse("discussions:thread-create", args=[community.slug]),
+        {"kind": "question", "title": "Nul\x00 title", "body": "body\x00 text"},
+    )
+    draft = client.post(
+        reverse("discussions:draft-save"), {"key": "reply:1", "body": "a\x00b"}
+    )
+
+    assert response.status_code == 400 or response.status_code == 302
+    assert draft.status_code == 200
+
+
+def test_replying_to_a_post_of_another_thread_is_refused(
+    client, community, student, mentor
+):
+    first = ask(student, community)
+    other = answer(mentor, ask(student, community, title="Other"))
+    login(client, student)
+
+    response = client.post(
+        reverse("discussions:reply-create", args=[first.pk]),
+        {"body": "hi", "reply_to": other.pk},
+    )
+
+    assert response.status_code == 400
+    assert b"You can only reply to a post in this thread." in response.content
+
+
+def test_quote_prefill_names_the_post_as_the_page_does(
+    client, community, student, mentor
+):
+    thread = ask(student, community)
+    reply = answer(mentor, thread, body="quoted")
+    login(client, student)
+
+    html = client.get(
+        reverse("discussions:thread-detail", args=[thread.pk]), {"quote": reply.pk}
+    ).content.decode()
+
+    assert "wrote in reply #1:" in html

@@ -54,3 +54,37 @@ async def test_outsider_cannot_follow_a_private_thread(community, student, outsi
     await ws.send_json_to(["not", "a", "dict"])
     assert (await ws.receive_json_from())["code"] == "bad_frame"
     await ws.disconnect()
+
+
+async def test_removed_member_stops_receiving_and_cannot_resubscribe(
+    community, owner, student, mentor
+):
+    from studyhall.communities import services as community_services
+    from studyhall.communities.models import Membership
+
+    ws = await connect(student)
+    await ws.send_json_to({"subscribe": f"community.{community.pk}", "since": 0})
+    assert (await ws.receive_json_from())["type"] == "subscribed"
+    membership = await database_sync_to_async(Membership.objects.get)(user=student)
+    await database_sync_to_async(community_services.remove_member)(
+        owner, community, membership.pk
+    )
+
+    thread = await database_sync_to_async(ask)(mentor, community, title="After")
+    dropped = await ws.receive_json_from(timeout=5)
+    await ws.send_json_to({"subscribe": f"thread.{thread.pk}", "since": 0})
+    refused = await ws.receive_json_from()
+
+    assert dropped == {"type": "unsubscribed", "stream": f"community.{community.pk}"}
+    assert refused["code"] == "not_found"
+    assert await ws.receive_nothing()
+    await ws.disconnect()
+
+
+async def test_odd_digits_in_a_stream_name_are_refused(student):
+    ws = await connect(student)
+
+    await ws.send_json_to({"subscribe": "thread.²"})
+
+    assert (await ws.receive_json_from())["code"] == "not_found"
+    await ws.disconnect()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
 from studyhall import policy
 from studyhall.accounts.models import User
-from studyhall.communities.models import Community, Membership, Role
+from studyhall.communities.models import Community, Membership, Role, new_invite_token
 from studyhall.core.errors import DomainError
+from studyhall.core.text import clean_text
 from studyhall.policy import Action
 
 
@@ -37,10 +38,11 @@ def create_community(
     """Create a community with its creator as owner and a default category."""
     if not policy.can(creator, Action.CREATE_COMMUNITY):
         raise PermissionDenied("Only site administrators can create communities.")
+    name, description = clean_text(name).strip(), clean_text(description).strip()
     community = Community(
-        name=name.strip(),
+        name=name,
         slug=_unique_slug(name),
-        description=description.strip(),
+        description=description,
         kind=kind,
         visibility=visibility,
         joining=joining,
@@ -65,7 +67,7 @@ def update_community(actor: User, community: Community, **fields: str) -> Commun
         raise PermissionDenied("Only the community's owners can change its settings.")
     for name in ("name", "description", "kind", "visibility", "joining", "anonymity"):
         if name in fields:
-            setattr(community, name, fields[name].strip())
+            setattr(community, name, clean_text(fields[name]).strip())
     community.full_clean()
     community.save()
     return community
@@ -90,14 +92,18 @@ def join_community(
     status = Membership.Status.ACTIVE
     if community.joining == Community.Joining.APPROVAL and not has_invite:
         status = Membership.Status.PENDING
-    with transaction.atomic():
-        membership = Membership.objects.create(
-            community=community, user=user, role=Role.STUDENT, status=status
-        )
-        if status == Membership.Status.ACTIVE:
-            Community.objects.filter(pk=community.pk).update(
-                member_count=F("member_count") + 1
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                community=community, user=user, role=Role.STUDENT, status=status
             )
+            if status == Membership.Status.ACTIVE:
+                Community.objects.filter(pk=community.pk).update(
+                    member_count=F("member_count") + 1
+                )
+    except IntegrityError:
+        # A second click of "Join" raced the first: the first one counts.
+        return Membership.objects.get(community=community, user=user)
     policy.forget(user)
     return membership
 
@@ -112,13 +118,27 @@ def leave_community(user: User, community: Community) -> None:
             "You are the only owner. Make someone else an owner before leaving.",
             code="last_owner",
         )
+    _delete_membership(membership)
+    policy.forget(user)
+
+
+def _delete_membership(membership: Membership) -> None:
     with transaction.atomic():
-        membership.delete()
-        if membership.status == Membership.Status.ACTIVE:
-            Community.objects.filter(pk=community.pk).update(
+        # Count down only if this call removed the row (two clicks, one row).
+        deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
+        if deleted and membership.status == Membership.Status.ACTIVE:
+            Community.objects.filter(pk=membership.community_id).update(
                 member_count=F("member_count") - 1
             )
-    policy.forget(user)
+
+
+def reset_invite_link(actor: User, community: Community) -> Community:
+    """Replace the community's invite link, so links already shared stop working."""
+    if not policy.can(actor, Action.MANAGE_MEMBERS, community):
+        raise PermissionDenied("Only the community's owners can reset the invite link.")
+    community.invite_token = new_invite_token()
+    community.save(update_fields=["invite_token"])
+    return community
 
 
 def _owner_count(community: Community) -> int:
@@ -143,14 +163,16 @@ def _managed_membership(
 def approve_member(actor: User, community: Community, membership_id: int) -> Membership:
     """Accept a pending request to join."""
     membership = _managed_membership(actor, community, membership_id)
-    if membership.status != Membership.Status.PENDING:
-        return membership
     with transaction.atomic():
-        membership.status = Membership.Status.ACTIVE
-        membership.save(update_fields=["status"])
-        Community.objects.filter(pk=community.pk).update(
-            member_count=F("member_count") + 1
-        )
+        # Only the approval that flips the status counts the new member.
+        approved = Membership.objects.filter(
+            pk=membership.pk, status=Membership.Status.PENDING
+        ).update(status=Membership.Status.ACTIVE)
+        if approved:
+            Community.objects.filter(pk=community.pk).update(
+                member_count=F("member_count") + 1
+            )
+    membership.status = Membership.Status.ACTIVE
     return membership
 
 
@@ -180,9 +202,4 @@ def remove_member(actor: User, community: Community, membership_id: int) -> None
     membership = _managed_membership(actor, community, membership_id)
     if membership.role == Role.OWNER and _owner_count(community) == 1:
         raise DomainError("The last owner cannot be removed.", code="last_owner")
-    with transaction.atomic():
-        membership.delete()
-        if membership.status == Membership.Status.ACTIVE:
-            Community.objects.filter(pk=community.pk).update(
-                member_count=F("member_count") - 1
-            )
+    _delete_membership(membership)

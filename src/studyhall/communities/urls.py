@@ -14,6 +14,11 @@ urlpatterns = [
         views.community_invite,
         name="community-invite",
     ),
+    path(
+        "c/<slug:slug>/invite-link/reset/",
+        views.invite_link_reset,
+        name="invite-link-reset",
+    ),
     path("c/<slug:slug>/leave/", views.community_leave, name="community-leave"),
     path("c/<slug:slug>/members/", views.members, name="members"),
     path(

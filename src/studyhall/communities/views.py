@@ -110,6 +110,17 @@ def community_invite(request: HttpRequest, slug: str, token: str) -> HttpRespons
 
 @require_POST
 @login_required
+def invite_link_reset(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = visible_community(request.user, slug)
+    services.reset_invite_link(request.user, community)
+    messages.success(
+        request, "The invite link was replaced; the old one no longer works."
+    )
+    return redirect("communities:community-about", slug=slug)
+
+
+@require_POST
+@login_required
 def community_leave(request: AuthedRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
     try:

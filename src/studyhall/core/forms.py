@@ -16,7 +16,9 @@ def add_service_errors(form: forms.Form, error: ValidationError | DomainError) -
         form.add_error(None, error.message)
     elif hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            # A hidden field shows no errors of its own: say it for the form.
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, messages)
     else:
         form.add_error(None, error.messages)
 

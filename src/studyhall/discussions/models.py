@@ -27,7 +27,7 @@ class Category(models.Model):
         Community, on_delete=models.CASCADE, related_name="categories"
     )
     name = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=60)
+    slug = models.SlugField(max_length=60, allow_unicode=True)
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
     anonymity = models.CharField(
@@ -61,8 +61,10 @@ class Thread(models.Model):
         blank=True,
         related_name="threads",
     )
+    # PROTECT: deleting a person must not silently delete others' replies;
+    # accounts are deactivated rather than deleted.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUESTION)
     title = models.CharField(max_length=200)
@@ -104,7 +106,7 @@ class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
     )
     number = models.PositiveIntegerField()
     is_anonymous = models.BooleanField(default=False)
@@ -156,7 +158,7 @@ class PostRevision(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField()

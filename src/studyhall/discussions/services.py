@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -20,6 +20,7 @@ from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community
 from studyhall.core.markdown import extract_mentions, render_markdown
+from studyhall.core.text import clean_text, parse_id
 from studyhall.discussions.models import (
     Category,
     Draft,
@@ -46,7 +47,7 @@ def community_stream(community: Community | int) -> str:
 
 def clean_title(title: str) -> str:
     """Return the stripped title or raise ValidationError with a clear message."""
-    title = (title or "").strip()
+    title = clean_text(title or "").strip()
     if not title:
         raise ValidationError({"title": "Give your post a title."})
     if len(title) > settings.TITLE_MAX_LENGTH:
@@ -61,7 +62,7 @@ def clean_title(title: str) -> str:
 
 def clean_body(body: str) -> str:
     """Return the body without trailing space or raise ValidationError."""
-    body = (body or "").rstrip()
+    body = clean_text(body or "").rstrip()
     if not body.strip():
         raise ValidationError({"body": "Write something before posting."})
     if len(body) > settings.BODY_MAX_LENGTH:
@@ -114,10 +115,10 @@ def create_category(
     """Add a category to a community; owners and instructors may."""
     if not policy.can(actor, Action.MANAGE_CATEGORIES, community):
         raise PermissionDenied("Only owners and instructors can add categories.")
-    name = name.strip()
+    name, description = clean_text(name).strip(), clean_text(description)
     if not name:
         raise ValidationError({"name": "Give the category a name."})
-    slug = slugify(name)[:50] or "category"
+    slug = slugify(name, allow_unicode=True)[:50] or "category"
     if Category.objects.filter(community=community, slug=slug).exists():
         raise ValidationError(
             {"name": "This community already has a category by that name."}
@@ -330,7 +331,11 @@ def delete_post(actor: User, post: Post) -> Post:
                 thread_count=F("thread_count") - 1
             )
         else:
-            updates: dict[str, object] = {"reply_count": F("reply_count") - 1}
+            # Reactions on a deleted reply no longer count towards "top".
+            updates: dict[str, object] = {
+                "reply_count": F("reply_count") - 1,
+                "reaction_count": F("reaction_count") - post.reactions.count(),
+            }
             if thread.accepted_post_id == post.pk:
                 updates["accepted_post"] = None
             Thread.objects.filter(pk=thread.pk).update(**updates)
@@ -417,7 +422,12 @@ def toggle_reaction(user: User, post: Post, *, kind: str) -> bool:
         if deleted:
             delta = -1
         else:
-            Reaction.objects.create(post=post, user=user, kind=kind)
+            try:
+                with transaction.atomic():
+                    Reaction.objects.create(post=post, user=user, kind=kind)
+            except IntegrityError:
+                # A concurrent click already added it: leave it on, count nothing.
+                return True
             delta = 1
         Thread.objects.filter(pk=post.thread_id).update(
             reaction_count=F("reaction_count") + delta
@@ -468,13 +478,14 @@ DRAFT_KEY_KINDS = ("thread", "reply", "edit")
 def check_draft_key(key: str) -> None:
     """Raise Http404 unless the key names a composer ("reply:12")."""
     kind, _, ident = key.partition(":")
-    if kind not in DRAFT_KEY_KINDS or not ident.isdigit() or len(key) > 60:
+    if kind not in DRAFT_KEY_KINDS or parse_id(ident) is None:
         raise Http404("No such composer.")
 
 
 def save_draft(user: User, *, key: str, title: str = "", body: str = "") -> Draft:
     """Keep what the person typed in a composer; an empty composer drops its draft."""
     check_draft_key(key)
+    title, body = clean_text(title), clean_text(body)
     if not title.strip() and not body.strip():
         Draft.objects.filter(user=user, key=key).delete()
         return Draft(user=user, key=key)

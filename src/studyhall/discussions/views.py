@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from studyhall import policy
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
+from studyhall.core.text import parse_id
 from studyhall.discussions import selectors, services
 from studyhall.discussions.forms import CategoryForm, EditForm, ReplyForm, ThreadForm
 from studyhall.discussions.models import Category, Post, Thread
@@ -178,18 +179,23 @@ def _reply_form(
     initial: dict[str, object] = {}
     if view.draft is not None:
         initial["body"] = view.draft.body
-    quote_id = request.GET.get("quote")
-    reply_to_id = request.GET.get("reply_to") or quote_id
-    if reply_to_id and reply_to_id.isdigit():
+    quote_id = parse_id(request.GET.get("quote"))
+    reply_to_id = parse_id(request.GET.get("reply_to")) or quote_id
+    if reply_to_id:
         target = Post.objects.filter(
-            pk=int(reply_to_id), thread=view.thread, is_deleted=False
+            pk=reply_to_id, thread=view.thread, is_deleted=False
         ).first()
         if target is not None:
             initial["reply_to"] = target.pk
             if quote_id:
                 quoted = "\n".join(f"> {line}" for line in target.body.splitlines())
                 who = policy.author_for(request.user, target).name
-                initial["body"] = f"{who} wrote in #{target.number}:\n{quoted}\n\n"
+                where = (
+                    "the opening post"
+                    if target.is_opening
+                    else f"reply #{target.number - 1}"
+                )
+                initial["body"] = f"{who} wrote in {where}:\n{quoted}\n\n"
     return ReplyForm(data, initial=initial, can_anonymous=view.can_post_anonymously)
 
 
@@ -210,8 +216,13 @@ def reply_create(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         reply_to = None
         if data.get("reply_to"):
-            reply_to = Post.objects.filter(pk=data["reply_to"], thread=thread).first()
+            # The service refuses a post of another thread with a clear message.
+            reply_to = Post.objects.filter(pk=data["reply_to"]).first()
         try:
+            if data.get("reply_to") and reply_to is None:
+                raise ValidationError(
+                    {"reply_to": "The post you are replying to no longer exists."}
+                )
             post = services.create_reply(
                 request.user,
                 thread,
@@ -265,7 +276,8 @@ def post_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     draft_key = f"edit:{post.pk}"
     draft = selectors.draft_for(request.user, draft_key)
     initial = {"title": post.thread.title, "body": post.body}
-    if draft is not None:
+    # A draft older than the post's last edit (say, by a moderator) would undo it.
+    if draft is not None and draft.updated_at >= (post.edited_at or post.created_at):
         initial = {"title": draft.title or post.thread.title, "body": draft.body}
     form = EditForm(request.POST or None, initial=initial, with_title=post.is_opening)
     if request.method == "POST" and form.is_valid():

@@ -55,6 +55,16 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "stream": stream})
 
     async def stream_event(self, message: dict[str, Any]) -> None:
+        stream = message["stream"]
+        # Re-check each event for this viewer; losing access ends the subscription.
+        user = self.scope.get("user")
+        if not await database_sync_to_async(selectors.can_follow)(user, stream):
+            self.streams.pop(stream, None)
+            await self.channel_layer.group_discard(
+                group_name(stream), self.channel_name
+            )
+            await self.send_json({"type": "unsubscribed", "stream": stream})
+            return
         await self._deliver(
             {
                 "type": "event",

@@ -6,25 +6,30 @@ from typing import Any
 
 from studyhall import policy
 from studyhall.communities.models import Community
+from studyhall.core.text import parse_id
 from studyhall.discussions.models import Thread
 from studyhall.policy import Action
 from studyhall.realtime.services import events_since
 
 
 def can_follow(user: Any, stream: str) -> bool:
-    """Return whether the person may follow the stream ("thread.42", "community.3")."""
+    """Return whether the person may follow the stream ("thread.42", "community.3").
+
+    Reloads the person's roles first: a connection lives for hours, and a
+    member removed meanwhile must stop receiving the community's events.
+    """
+    policy.forget(user)
     kind, _, ident = stream.partition(".")
-    if not ident.isdigit():
+    pk = parse_id(ident)
+    if pk is None:
         return False
     obj: Community | Thread | None
     if kind == "thread":
         obj = (
-            Thread.objects.select_related("community", "category")
-            .filter(pk=ident)
-            .first()
+            Thread.objects.select_related("community", "category").filter(pk=pk).first()
         )
     elif kind == "community":
-        obj = Community.objects.filter(pk=ident).first()
+        obj = Community.objects.filter(pk=pk).first()
     else:
         return False
     return obj is not None and policy.can(user, Action.VIEW, obj)
