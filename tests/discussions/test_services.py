@@ -340,3 +340,26 @@ def test_people_with_posts_cannot_be_deleted_out_from_under_a_thread(
 
     with pytest.raises(ProtectedError):
         student.delete()
+
+
+def test_mentions_link_only_members_of_the_post_community(community, student, outsider):
+    thread = ask(student, community, body=f"Hello @{outsider.handle}")
+
+    assert 'class="mention"' not in thread.posts.get().body_html
+
+
+def test_preview_links_mentions_only_inside_a_visible_composer(
+    community, student, mentor, outsider
+):
+    body = f"@{mentor.handle} and @{student.handle}"
+    thread = ask(student, community)
+
+    inside = services.preview(student, body, key=f"reply:{thread.pk}")
+    stranger = services.preview(outsider, body, key=f"reply:{thread.pk}")
+    no_key = services.preview(student, body)
+    by_edit = services.preview(student, body, key=f"edit:{thread.posts.get().pk}")
+    by_thread = services.preview(student, body, key=f"thread:{community.pk}")
+
+    assert inside.count('class="mention"') == 2
+    assert by_edit == by_thread == inside
+    assert 'class="mention"' not in stranger and 'class="mention"' not in no_key

@@ -75,16 +75,24 @@ def clean_body(body: str) -> str:
     return body
 
 
-def render_body(body: str) -> str:
-    """Render a post's Markdown to safe HTML, linking @mentions of existing members."""
+def render_body(body: str, *, community_id: int | None = None) -> str:
+    """Render a post's Markdown to safe HTML, linking @mentions of members.
+
+    With a community, only its active members are linked, so a post or a
+    preview never tells whether someone outside it exists.
+    """
     handles = extract_mentions(body)
     known: dict[str, str] = {}
     if handles:
-        rows = (
-            User.objects.annotate(handle_lower=Lower("handle"))
-            .filter(handle_lower__in=[h.lower() for h in handles], is_active=True)
-            .values_list("handle", flat=True)
+        people = User.objects.annotate(handle_lower=Lower("handle")).filter(
+            handle_lower__in=[h.lower() for h in handles], is_active=True
         )
+        if community_id is not None:
+            people = people.filter(
+                memberships__community_id=community_id,
+                memberships__status="active",
+            )
+        rows = people.values_list("handle", flat=True)
         known = {h.lower(): h for h in rows}
 
     def resolve(handle: str) -> str | None:
@@ -96,9 +104,40 @@ def render_body(body: str) -> str:
     return render_markdown(body, resolve_mention=resolve)
 
 
-def preview(body: str) -> str:
-    """Return the HTML a body would render to, for the composer's preview."""
-    return render_body(body[: settings.BODY_MAX_LENGTH])
+def preview(user: User, body: str, *, key: str = "") -> str:
+    """Return the HTML a body would render to in the composer named by `key`.
+
+    Mentions are linked only when the key names a composer of a community the
+    person can see; otherwise they stay plain text.
+    """
+    body = clean_text(body[: settings.BODY_MAX_LENGTH])
+    community_id = _composer_community_id(user, key)
+    if community_id is None:
+        return render_markdown(body)
+    return render_body(body, community_id=community_id)
+
+
+def _composer_community_id(user: User, key: str) -> int | None:
+    kind, _, ident = key.partition(":")
+    pk = parse_id(ident)
+    if pk is None:
+        return None
+    target: Community | Thread | Post | None = None
+    if kind == "thread":
+        target = Community.objects.filter(pk=pk).first()
+    elif kind == "reply":
+        target = (
+            Thread.objects.select_related("community", "category").filter(pk=pk).first()
+        )
+    elif kind == "edit":
+        target = (
+            Post.objects.select_related("thread__community", "thread__category")
+            .filter(pk=pk)
+            .first()
+        )
+    if target is None or not policy.can(user, Action.VIEW, target):
+        return None
+    return target.pk if isinstance(target, Community) else target.community_id
 
 
 # --- categories --------------------------------------------------------------
@@ -182,7 +221,7 @@ def create_thread(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    body_html = render_body(body)
+    body_html = render_body(body, community_id=community.pk)
     now = timezone.now()
     with transaction.atomic():
         thread = Thread.objects.create(
@@ -243,7 +282,7 @@ def create_reply(
             {"is_anonymous": "Anonymous posting is not allowed here."}
         )
     body = clean_body(body)
-    body_html = render_body(body)
+    body_html = render_body(body, community_id=thread.community_id)
     now = timezone.now()
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -286,7 +325,7 @@ def edit_post(editor: User, post: Post, *, body: str, title: str | None = None) 
     new_title = clean_title(title) if title is not None and post.is_opening else None
     if body == post.body and (new_title is None or new_title == thread.title):
         return post
-    body_html = render_body(body)
+    body_html = render_body(body, community_id=post.community_id)
     now = timezone.now()
     with transaction.atomic():
         PostRevision.objects.create(

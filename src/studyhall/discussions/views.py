@@ -446,7 +446,12 @@ def _wants_json(request: HttpRequest) -> bool:
 def preview(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Log in to preview."}, status=401)
-    return JsonResponse({"html": services.preview(request.POST.get("body", ""))})
+    html = services.preview(
+        request.user,  # type: ignore[arg-type]
+        request.POST.get("body", ""),
+        key=request.POST.get("key", ""),
+    )
+    return JsonResponse({"html": html})
 
 
 @require_POST

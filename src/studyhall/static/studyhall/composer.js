@@ -50,7 +50,7 @@
     }
     function renderPreview() {
       if (!body.value.trim()) { previewSection.hidden = true; return; }
-      post(form.dataset.previewUrl, form, { body: body.value }).then(function (data) {
+      post(form.dataset.previewUrl, form, { body: body.value, key: key }).then(function (data) {
         preview.innerHTML = data.html; // Sanitized on the server by the same renderer as posts.
         previewSection.hidden = false;
       }).catch(function () { /* preview is optional */ });
