@@ -6,16 +6,16 @@ from `policy.can`, answered from the viewer's cached role snapshot.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from studyhall import policy
 from studyhall.api import schemas
-from studyhall.communities.models import Community, Membership, Role
+from studyhall.communities.models import Community, Membership
 from studyhall.discussions.models import Category, Post, Reaction, ReadMark, Thread
+from studyhall.discussions.selectors import post_extras
 from studyhall.policy import Action, AuthorView
 
 
@@ -179,23 +179,6 @@ def read_number_for(user: Any, thread: Thread) -> int | None:
     return mark or 0
 
 
-def _staff_roles(community_id: int, user_ids: Iterable[int]) -> dict[int, str]:
-    """Return the non-student roles of the given people, for badges beside names."""
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    rows = (
-        Membership.objects.filter(
-            community_id=community_id,
-            user_id__in=ids,
-            status=Membership.Status.ACTIVE,
-        )
-        .exclude(role=Role.STUDENT)
-        .values_list("user_id", "role")
-    )
-    return dict(rows)
-
-
 def reply_outs(
     user: Any,
     thread: Thread,
@@ -212,31 +195,16 @@ def reply_outs(
     """
     if not posts:
         return []
-    ids = [post.pk for post in posts]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for post_id, kind, n in (
-        Reaction.objects.filter(post_id__in=ids)
-        .values_list("post_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts[post_id][kind] = n
-    mine: dict[int, set[str]] = defaultdict(set)
-    if user.is_authenticated:
-        for post_id, kind in Reaction.objects.filter(
-            post_id__in=ids, user_id=user.pk
-        ).values_list("post_id", "kind"):
-            mine[post_id].add(kind)
-    roles = _staff_roles(thread.community_id, (post.author_id for post in posts))
+    extras = post_extras(user, thread.community_id, list(posts))
     can_accept_here = policy.can(user, Action.ACCEPT_ANSWER, thread)
     return [
         _reply_out(
             user,
             thread,
             post,
-            counts=counts.get(post.pk, {}),
-            mine=mine.get(post.pk, set()),
-            role=roles.get(post.author_id),
+            counts=extras.counts.get(post.pk, {}),
+            mine=extras.mine.get(post.pk, set()),
+            role=extras.roles.get(post.author_id),
             can_accept_here=can_accept_here,
             read_number=read_number,
         )

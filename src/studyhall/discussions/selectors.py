@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from studyhall import policy
-from studyhall.communities.models import Community, Membership
+from studyhall.communities.models import Community, Membership, Role
 from studyhall.core.pagination import Page, paginate
 from studyhall.discussions.models import (
     Category,
@@ -237,23 +237,10 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     accepted_id = thread.accepted_post_id
     extra_ids = [accepted_id] if accepted_id and accepted_id not in ids else []
     accepted_extra = list(posts_qs.filter(pk__in=extra_ids)) if extra_ids else []
-    all_posts = result.items + accepted_extra
-    all_ids = [p.pk for p in all_posts]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for post_id, kind, n in (
-        Reaction.objects.filter(post_id__in=all_ids)
-        .values_list("post_id", "kind")
-        .annotate(n=Count("id"))
-    ):
-        counts[post_id][kind] = n
-    mine: dict[int, set[str]] = defaultdict(set)
+    extras = post_extras(user, thread.community_id, result.items + accepted_extra)
     read_number = None
     draft = None
     if user.is_authenticated:
-        for post_id, kind in Reaction.objects.filter(
-            post_id__in=all_ids, user_id=user.pk
-        ).values_list("post_id", "kind"):
-            mine[post_id].add(kind)
         mark = (
             thread.read_marks.filter(user_id=user.pk)
             .values_list("last_read_number", flat=True)
@@ -262,7 +249,6 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         read_number = mark or 0
         draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
     can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
-    roles = _roles_for(thread.community, [p.author_id for p in all_posts])
 
     def view(post: Post) -> PostView:
         post.thread = thread
@@ -271,10 +257,10 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             reply_to.thread = thread
         return PostView(
             post=post,
-            author=policy.author_for(user, post, roles.get(post.author_id)),
+            author=policy.author_for(user, post, extras.roles.get(post.author_id)),
             reply_to_author=policy.author_for(user, reply_to) if reply_to else None,
             reactions=_reaction_counts(
-                counts.get(post.pk, {}), mine.get(post.pk, set())
+                extras.counts.get(post.pk, {}), extras.mine.get(post.pk, set())
             ),
             can_edit=policy.can(user, Action.EDIT, post),
             can_delete=policy.can(user, Action.DELETE, post),
@@ -312,20 +298,46 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     )
 
 
-def _roles_for(community: Community, user_ids: list[int]) -> dict[int, str]:
-    """Return the staff-like roles of the given people, for badges beside names."""
-    if not user_ids:
-        return {}
-    rows = (
+@dataclass
+class PostExtras:
+    """What a list of posts shows beside each post, loaded in at most three queries."""
+
+    counts: dict[int, dict[str, int]]
+    mine: dict[int, set[str]]
+    roles: dict[int, str]
+
+
+def post_extras(user: Any, community_id: int, posts: list[Post]) -> PostExtras:
+    """Return reaction counts, the viewer's own reactions and the authors' staff
+    roles (for badges) for posts of one community; pages and the API share it."""
+    ids = [p.pk for p in posts]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    roles: dict[int, str] = {}
+    if not ids:
+        return PostExtras(counts, mine, roles)
+    for post_id, kind, n in (
+        Reaction.objects.filter(post_id__in=ids)
+        .values_list("post_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[post_id][kind] = n
+    if user.is_authenticated:
+        for post_id, kind in Reaction.objects.filter(
+            post_id__in=ids, user_id=user.pk
+        ).values_list("post_id", "kind"):
+            mine[post_id].add(kind)
+    roles = dict(
         Membership.objects.filter(
-            community=community,
-            user_id__in=set(user_ids),
+            community_id=community_id,
+            user_id__in={p.author_id for p in posts},
             status=Membership.Status.ACTIVE,
         )
-        .exclude(role="student")
+        .exclude(role=Role.STUDENT)
         .values_list("user_id", "role")
     )
-    return dict(rows)
+    return PostExtras(counts, mine, roles)
 
 
 def page_of_post(number: int) -> int:
