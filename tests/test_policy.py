@@ -268,7 +268,13 @@ def test_community_management_matrix(community, people):
     }
     category = CategoryFactory(community=community)
 
+    viewers = {
+        w for w in ROLES if policy.can(people[w], Action.VIEW_MEMBERS, community)
+    }
+
     assert managers == editors == {"owner"}
+    assert viewers == set(ROLES)
+    assert not policy.can(people["pending"], Action.VIEW_MEMBERS, community)
     assert categorisers == {"owner", "instructor"}
     assert policy.can(people["admin"], Action.MANAGE_MEMBERS, community)
     assert not policy.can(people["outsider"], Action.START_THREAD, community)

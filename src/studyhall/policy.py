@@ -29,6 +29,7 @@ class Action(enum.Enum):
     LEAVE = "leave"
     EDIT_COMMUNITY = "edit_community"
     MANAGE_MEMBERS = "manage_members"
+    VIEW_MEMBERS = "view_members"
     MANAGE_CATEGORIES = "manage_categories"
     START_THREAD = "start_thread"
     START_ANNOUNCEMENT = "start_announcement"
@@ -53,6 +54,7 @@ ANONYMOUS_POSTER_ROLES = frozenset({Role.STUDENT})
 ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.EDIT_COMMUNITY: frozenset({Role.OWNER}),
     Action.MANAGE_MEMBERS: frozenset({Role.OWNER}),
+    Action.VIEW_MEMBERS: frozenset(Role),
     Action.MANAGE_CATEGORIES: frozenset({Role.OWNER, Role.INSTRUCTOR}),
     Action.START_THREAD: frozenset(Role),
     Action.START_ANNOUNCEMENT: TEACHING_ROLES,

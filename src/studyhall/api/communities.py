@@ -14,6 +14,7 @@ from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
 from studyhall.api.params import Cursor, Id, Limit
 from studyhall.api.schemas import ERRORS
 from studyhall.api.security import ANYONE, SIGNED_IN, viewer
+from studyhall.communities import selectors as community_selectors
 from studyhall.communities import services
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import selectors
@@ -83,11 +84,7 @@ def list_memberships(
     """List the members, oldest first; only members may. Owners also see requests."""
     user = viewer(request)
     community = selectors.visible_community(user, slug)
-    if policy.role_in(user, community) is None:
-        raise PermissionDenied("Only members can see who belongs to this community.")
-    memberships = Membership.objects.filter(community=community).select_related("user")
-    if not policy.can(user, Action.MANAGE_MEMBERS, community):
-        memberships = memberships.filter(status=Membership.Status.ACTIVE)
+    memberships = community_selectors.members_for(user, community)
     page = keyset_page(
         memberships.order_by("pk"), scope="memberships", cursor=cursor, limit=limit
     )

@@ -134,14 +134,10 @@ def community_leave(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
-    if policy.role_in(request.user, community) is None:
-        raise PermissionDenied("Only members can see who else is here.")
-    can_manage = policy.can(request.user, Action.MANAGE_MEMBERS, community)
     page = selectors.members_page(
-        community,
-        page=parse_page_number(request.GET.get("page")),
-        include_pending=can_manage,
+        request.user, community, page=parse_page_number(request.GET.get("page"))
     )
+    can_manage = policy.can(request.user, Action.MANAGE_MEMBERS, community)
     return render(
         request,
         "communities/members.html",
