@@ -10,7 +10,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -19,8 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studyhall import policy
-from studyhall.accounts import services
+from studyhall.accounts import selectors, services
 from studyhall.accounts.forms import (
     AccessTokenForm,
     LoginForm,
@@ -29,7 +27,6 @@ from studyhall.accounts.forms import (
     add_service_errors,
 )
 from studyhall.accounts.models import AccessToken, User
-from studyhall.communities.models import Community, Membership
 from studyhall.core.errors import DomainError
 
 # --- helpers -----------------------------------------------------------------
@@ -296,29 +293,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 # --- member pages ------------------------------------------------------------
 
 
-def _shared_memberships(viewer: Any, person: User) -> QuerySet[Membership]:
-    """Return the person's memberships in communities the viewer may see and list.
-
-    `visible` keeps private communities to their members; `listed` also keeps
-    unlisted ones out, as naming them here would hand out their link.
-    """
-    communities = policy.visible(viewer, policy.listed(viewer, Community.objects.all()))
-    return (
-        Membership.objects.filter(
-            user=person,
-            status=Membership.Status.ACTIVE,
-            community__in=communities,
-        )
-        .select_related("community")
-        .order_by("community__name")
-    )
-
-
 @require_GET
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     """Show a member's name and the communities the viewer shares with them."""
     person = get_object_or_404(User, handle__iexact=handle, is_active=True)
-    memberships = list(_shared_memberships(request.user, person))
+    memberships = list(selectors.shared_memberships(request.user, person))
     is_self = request.user.is_authenticated and request.user.pk == person.pk
     if not memberships and not is_self:
         # Profiles are private to communities: a stranger is told nothing.
