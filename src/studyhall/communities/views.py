@@ -23,8 +23,10 @@ from studyhall.policy import Action
 
 def home(request: HttpRequest) -> HttpResponse:
     communities = list(selectors.community_directory(request.user))
-    snap = policy.snapshot(request.user)
-    rows = [(c, snap.roles.get(c.pk), c.pk in snap.pending) for c in communities]
+    user = request.user
+    rows = [
+        (c, policy.role_in(user, c), policy.is_pending(user, c)) for c in communities
+    ]
     return render(
         request,
         "communities/home.html",
