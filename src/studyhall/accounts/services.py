@@ -23,7 +23,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from studyhall.accounts.models import AccessToken, LoginFailure, User, handle_validator
+from studyhall.accounts.models import (
+    AccessToken,
+    Block,
+    LoginFailure,
+    User,
+    handle_validator,
+)
 from studyhall.core.errors import DomainError
 
 VERIFY_SALT = "studyhall.accounts.verify"
@@ -396,3 +402,19 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- blocking ----------------------------------------------------------------
+
+
+def block(user: User, other: User) -> Block:
+    """Block another person: they can no longer message, mention or connect with the user."""
+    if user.pk == other.pk:
+        raise ValidationError("You cannot block yourself.")
+    found, _ = Block.objects.get_or_create(blocker=user, blocked=other)
+    return found
+
+
+def unblock(user: User, other: User) -> None:
+    """Lift a block; unblocking someone not blocked changes nothing."""
+    Block.objects.filter(blocker=user, blocked=other).delete()

@@ -256,6 +256,7 @@ def create_thread(
             community_stream(community),
             "thread.created",
             {"thread": thread.pk, "kind": kind},
+            actor=author,
         )
     return thread
 
@@ -308,8 +309,13 @@ def create_reply(
         )
         Draft.objects.filter(user=author, key=f"reply:{thread.pk}").delete()
         payload = {"thread": thread.pk, "post": post.pk, "number": number}
-        publish(thread_stream(thread), "reply.created", payload)
-        publish(community_stream(thread.community_id), "thread.replied", payload)
+        publish(thread_stream(thread), "reply.created", payload, actor=author)
+        publish(
+            community_stream(thread.community_id),
+            "thread.replied",
+            payload,
+            actor=author,
+        )
     thread.last_post_number = number
     thread.reply_count += 1
     thread.last_activity_at = now
@@ -348,6 +354,7 @@ def edit_post(editor: User, post: Post, *, body: str, title: str | None = None) 
             thread_stream(thread),
             "post.edited",
             {"thread": thread.pk, "post": post.pk, "number": post.number},
+            actor=editor,
         )
     return post
 
@@ -384,6 +391,7 @@ def delete_post(actor: User, post: Post) -> Post:
             thread_stream(thread),
             "post.deleted",
             {"thread": thread.pk, "post": post.pk, "number": post.number},
+            actor=actor,
         )
     return post
 
@@ -411,6 +419,7 @@ def accept_answer(actor: User, post: Post) -> Thread:
             thread_stream(thread),
             "answer.accepted",
             {"thread": thread.pk, "post": post.pk, "number": post.number},
+            actor=actor,
         )
     return thread
 
@@ -424,7 +433,9 @@ def unaccept_answer(actor: User, thread: Thread) -> Thread:
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
         thread.accepted_post = None
-        publish(thread_stream(thread), "answer.cleared", {"thread": thread.pk})
+        publish(
+            thread_stream(thread), "answer.cleared", {"thread": thread.pk}, actor=actor
+        )
     return thread
 
 
@@ -446,6 +457,7 @@ def endorse_post(actor: User, post: Post, *, endorse: bool = True) -> Post:
             thread_stream(thread),
             "post.endorsed" if endorse else "post.unendorsed",
             {"thread": thread.pk, "post": post.pk, "number": post.number},
+            actor=actor,
         )
     return post
 
@@ -474,7 +486,8 @@ def toggle_reaction(user: User, post: Post, *, kind: str) -> bool:
         publish(
             thread_stream(post.thread_id),
             "reaction.changed",
-            {"thread": post.thread_id, "post": post.pk, "kind": kind},
+            {"thread": post.thread_id, "post": post.pk, "kind": kind, "on": delta > 0},
+            actor=user,
         )
     return delta > 0
 
@@ -490,6 +503,7 @@ def set_pinned(actor: User, thread: Thread, *, pinned: bool) -> Thread:
             community_stream(thread.community_id),
             "thread.pinned" if pinned else "thread.unpinned",
             {"thread": thread.pk},
+            actor=actor,
         )
     return thread
 

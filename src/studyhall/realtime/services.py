@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from studyhall.realtime.hooks import Occurrence, dispatch
 from studyhall.realtime.models import Event, Stream
 
 logger = logging.getLogger(__name__)
@@ -20,11 +21,16 @@ def group_name(stream: str) -> str:
     return stream.replace(".", "-")
 
 
-def publish(stream: str, type: str, payload: dict[str, Any]) -> Event:
+def publish(
+    stream: str, type: str, payload: dict[str, Any], *, actor: Any = None
+) -> Event:
     """Store an event with the stream's next sequence and send it once committed.
 
     Must run inside the transaction that makes the change the event describes,
     so a change never exists without its event nor an event without its change.
+    `actor` (who caused the change) goes only to in-process listeners
+    (realtime.hooks), never to clients: payloads must stay safe for every
+    viewer of the stream.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() must run inside the change's transaction")
@@ -42,7 +48,15 @@ def publish(stream: str, type: str, payload: dict[str, Any]) -> Event:
         "event": type,
         "payload": payload,
     }
+    occurrence = Occurrence(
+        stream=stream,
+        sequence=sequence,
+        type=type,
+        payload=payload,
+        actor_id=getattr(actor, "pk", None),
+    )
     transaction.on_commit(lambda: _send(stream, message))
+    transaction.on_commit(lambda: dispatch(occurrence))
     return event
 
 
