@@ -1,4 +1,12 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point: HTTP through Django's WSGI handler on a thread pool, WebSockets
+through Channels.
+
+Every page and API view is synchronous. Django's ASGI handler would run each
+one through a thread hop of its own and a new executor per request, which
+costs more CPU than most of our pages do; a fixed pool of threads running the
+WSGI handler serves the same views at about a third of the overhead (see
+docs/decisions/0002-thread-page-speed.md). WebSockets stay fully asynchronous.
+"""
 
 import os
 import sys
@@ -7,19 +15,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyhall.settings")
 
-from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
-from django.core.asgi import get_asgi_application
+from a2wsgi import WSGIMiddleware
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
 
-django_application = get_asgi_application()
+http_application = WSGIMiddleware(
+    get_wsgi_application(),  # type: ignore[arg-type]
+    workers=settings.HTTP_THREADS,
+)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from studyhall.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": http_application,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -136,9 +136,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "")
         or f"sqlite:///{VAR_DIR / 'studyhall.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # HTTP views run on a fixed pool of threads (asgi.py), so each thread
+        # keeps its connection rather than opening one per request.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "300")),
+        conn_health_checks=True,
     )
 }
+# Threads per server process running the (synchronous) HTTP views.
+HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "8"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE avoids the
     # lock upgrade deadlock when two requests write at once.
@@ -168,7 +173,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for every post fragment of the busiest pages (discussions.fragments).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")

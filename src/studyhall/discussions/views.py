@@ -14,7 +14,7 @@ from studyhall import policy
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
 from studyhall.core.text import parse_id
-from studyhall.discussions import selectors, services
+from studyhall.discussions import fragments, selectors, services
 from studyhall.discussions.forms import CategoryForm, EditForm, ReplyForm, ThreadForm
 from studyhall.discussions.models import Category, Post, Thread
 from studyhall.policy import Action
@@ -165,6 +165,13 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "community": thread.community,
             "view": view,
             "page": view.posts,
+            "posts_html": fragments.render_posts(
+                request,
+                view.posts.items,
+                thread,
+                page_number=view.posts.number,
+                can_reply=view.can_reply,
+            ),
             "reply_form": reply_form,
             "anonymity_notice": policy.anonymity_notice(
                 request.user, thread.community, thread.category

@@ -1,0 +1,203 @@
+"""Each post's HTML, rendered once per distinct state and then served from the cache.
+
+A post's markup is a pure function of a `PostCard`: a frozen record holding
+every value the template may read, already resolved for one viewer (the author
+as this viewer may see them, the buttons this viewer may use). The template is
+rendered with the card alone, in a context of its own, so it cannot reach
+anything the card does not hold; the cache key is a digest of the whole card.
+A viewer therefore only ever receives a fragment rendered from exactly their
+own card: nothing can be added to the markup without also entering the key.
+
+The CSRF token is secret to one browser session, so cards carry a placeholder
+that is swapped for the viewer's token after the cache read.
+
+See docs/decisions/0002-thread-page-speed.md for the figures behind this.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from studyhall.discussions.models import Thread
+from studyhall.discussions.selectors import PostView
+
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+TEMPLATE = "discussions/post.html"
+KEY_PREFIX = "post-card:1:"
+TIMEOUT = 60 * 60 * 24
+
+
+@dataclasses.dataclass(frozen=True)
+class Reaction:
+    kind: str
+    label: str
+    count: int
+    is_mine: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class PostCard:
+    """Everything one post's markup shows, as one viewer sees it."""
+
+    id: int
+    number: int
+    heading: str
+    level: int
+    body_html: str
+    is_deleted: bool
+    created_at: datetime
+    edited: bool
+    endorsed_by: str | None
+    reply_to_number: int | None
+    reply_to_label: str | None
+    reply_to_author: str | None
+    author_name: str
+    author_url: str | None
+    author_role: str | None
+    is_accepted: bool
+    is_unread: bool
+    reactions: tuple[Reaction, ...]
+    can_react: bool
+    can_reply: bool
+    can_accept: bool
+    can_endorse: bool
+    can_edit: bool
+    can_delete: bool
+    thread_id: int
+    page_number: int
+    time_zone: str
+    language: str
+
+    def key(self) -> str:
+        digest = hashlib.blake2b(repr(self).encode(), digest_size=20).hexdigest()
+        return KEY_PREFIX + digest
+
+
+def _heading(thread: Thread, number: int) -> str:
+    if number == 1:
+        if thread.kind == Thread.Kind.QUESTION:
+            return "Question"
+        return f"Question opening the {thread.get_kind_display().lower()}"
+    return f"Reply #{number - 1}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Surroundings:
+    """What every card of one page shares, worked out once per page."""
+
+    thread: Thread
+    page_number: int
+    can_reply: bool
+    profile_url: str  # with HANDLE in place of the handle
+    time_zone: str
+    language: str
+
+    @classmethod
+    def of(cls, thread: Thread, *, page_number: int, can_reply: bool) -> Surroundings:
+        return cls(
+            thread=thread,
+            page_number=page_number,
+            can_reply=can_reply,
+            profile_url=reverse("accounts:profile", args=[HANDLE]),
+            time_zone=timezone.get_current_timezone_name(),
+            language=translation.get_language() or "",
+        )
+
+
+HANDLE = "--handle--"  # cannot be a handle: handles never start with a dash
+
+
+def card_for(pv: PostView, around: Surroundings, *, level: int = 3) -> PostCard:
+    """Return the card of one post as the viewer of `pv` sees it."""
+    post = pv.post
+    thread = around.thread
+    reply_to = post.reply_to if post.reply_to_id else None
+    author = pv.author
+    author_url = None
+    if author.handle and not author.is_anonymous:
+        author_url = around.profile_url.replace(HANDLE, author.handle)
+    return PostCard(
+        id=post.pk,
+        number=post.number,
+        heading=_heading(thread, post.number),
+        level=level,
+        body_html=post.body_html,
+        is_deleted=post.is_deleted,
+        created_at=post.created_at,
+        edited=post.edited_at is not None,
+        endorsed_by=(
+            post.endorsed_by.display_name if post.endorsed_by else "an instructor"
+        )
+        if post.endorsed_at
+        else None,
+        reply_to_number=reply_to.number if reply_to and pv.reply_to_author else None,
+        reply_to_label=(
+            "the opening post"
+            if reply_to.number == 1
+            else f"reply #{reply_to.number - 1}"
+        )
+        if reply_to and pv.reply_to_author
+        else None,
+        reply_to_author=pv.reply_to_author.name if pv.reply_to_author else None,
+        author_name=author.name,
+        author_url=author_url,
+        author_role=author.role,
+        is_accepted=pv.is_accepted,
+        is_unread=pv.is_unread,
+        reactions=tuple(
+            Reaction(r.kind, r.label, r.count, r.is_mine) for r in pv.reactions
+        ),
+        can_react=pv.can_react,
+        can_reply=around.can_reply,
+        can_accept=pv.can_accept,
+        can_endorse=pv.can_endorse,
+        can_edit=pv.can_edit,
+        can_delete=pv.can_delete,
+        thread_id=thread.pk,
+        page_number=around.page_number,
+        time_zone=around.time_zone,
+        language=around.language,
+    )
+
+
+def render_card(card: PostCard) -> str:
+    """Render one card, with the CSRF placeholder in place of a token."""
+    return get_template(TEMPLATE).render({"c": card, "csrf": CSRF_PLACEHOLDER})
+
+
+def render_posts(
+    request: HttpRequest,
+    posts: Sequence[PostView],
+    thread: Thread,
+    *,
+    page_number: int,
+    can_reply: bool,
+) -> list[SafeString]:
+    """Return each post's HTML, from the cache where this exact card was seen before."""
+    around = Surroundings.of(thread, page_number=page_number, can_reply=can_reply)
+    cards = [card_for(pv, around) for pv in posts]
+    keys = [card.key() for card in cards]
+    found = cache.get_many(keys)
+    missing = {}
+    html = []
+    for card, key in zip(cards, keys, strict=True):
+        fragment = found.get(key)
+        if fragment is None:
+            fragment = render_card(card)
+            missing[key] = fragment
+        html.append(fragment)
+    if missing:
+        cache.set_many(missing, TIMEOUT)
+    token = get_token(request) if any(CSRF_PLACEHOLDER in f for f in html) else ""
+    return [mark_safe(f.replace(CSRF_PLACEHOLDER, token)) for f in html]
