@@ -196,3 +196,33 @@ def test_update_profile_refuses_an_empty_name(outsider):
         services.update_profile(outsider, display_name="   ", handle="fine")
 
     assert "display_name" in error.value.message_dict
+
+
+def test_a_mention_still_leads_to_the_profile_after_a_handle_change(
+    client, community, student, mentor
+):
+    from studyhall.accounts import services as accounts
+    from tests.discussions.helpers import ask
+
+    thread = ask(student, community, body=f"Thanks @{mentor.handle}!")
+    accounts.update_profile(mentor, display_name=mentor.display_name, handle="new-name")
+    client.force_login(student)
+
+    link = reverse("accounts:profile-by-id", args=[mentor.pk])
+    response = client.get(link)
+
+    assert f'href="{link}"' in thread.posts.get().body_html
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:profile", args=["new-name"])
+
+
+def test_the_stable_link_tells_a_stranger_nothing(client, community, student, outsider):
+    client.force_login(outsider)
+    hidden = client.get(reverse("accounts:profile-by-id", args=[student.pk]))
+    unknown = client.get(reverse("accounts:profile-by-id", args=[999_999]))
+
+    client.force_login(student)
+    own = client.get(reverse("accounts:profile-by-id", args=[student.pk]))
+
+    assert hidden.status_code == 404 and unknown.status_code == 404
+    assert own.status_code == 302

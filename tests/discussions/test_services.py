@@ -296,7 +296,7 @@ def test_mentions_link_to_existing_members_only(community, student, mentor):
 
     html = thread.posts.get().body_html
 
-    assert f'href="/accounts/people/{mentor.handle}/"' in html
+    assert f'href="/accounts/people/id/{mentor.pk}/"' in html
     assert "@nobody-here" in html and "nobody-here/" not in html
 
 

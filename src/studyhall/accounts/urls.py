@@ -37,5 +37,6 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
+    path("people/id/<int:pk>/", views.profile_by_id, name="profile-by-id"),
     path("people/<str:handle>/", views.profile, name="profile"),
 ]

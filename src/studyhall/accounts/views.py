@@ -307,3 +307,18 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "accounts/profile.html",
         {"person": person, "memberships": memberships, "is_self": is_self},
     )
+
+
+def profile_by_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a stable link (such as an @mention in a post) to the person's profile.
+
+    Mentions are rendered once, when a post is saved; linking them by id keeps
+    them working after the person changes their handle. Someone who may not
+    see the profile gets the same 404 the profile would give, so the redirect
+    never reveals a handle.
+    """
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    is_self = request.user.is_authenticated and request.user.pk == person.pk
+    if not is_self and not selectors.shared_memberships(request.user, person).exists():
+        raise Http404("No such person.")
+    return redirect("accounts:profile", handle=person.handle)

@@ -82,7 +82,7 @@ def render_body(body: str, *, community_id: int | None = None) -> str:
     preview never tells whether someone outside it exists.
     """
     handles = extract_mentions(body)
-    known: dict[str, str] = {}
+    known: dict[str, int] = {}
     if handles:
         people = User.objects.annotate(handle_lower=Lower("handle")).filter(
             handle_lower__in=[h.lower() for h in handles], is_active=True
@@ -92,14 +92,15 @@ def render_body(body: str, *, community_id: int | None = None) -> str:
                 memberships__community_id=community_id,
                 memberships__status="active",
             )
-        rows = people.values_list("handle", flat=True)
-        known = {h.lower(): h for h in rows}
+        rows = people.values_list("handle", "pk")
+        known = {h.lower(): pk for h, pk in rows}
 
     def resolve(handle: str) -> str | None:
-        found = known.get(handle.lower())
-        if found is None:
+        # Linked by id, not handle: the HTML is kept, and handles can change.
+        pk = known.get(handle.lower())
+        if pk is None:
             return None
-        return reverse("accounts:profile", kwargs={"handle": found})
+        return reverse("accounts:profile-by-id", kwargs={"pk": pk})
 
     return render_markdown(body, resolve_mention=resolve)
 
