@@ -1,20 +1,23 @@
-"""Compare ways of rendering the thread page's twenty posts, in-process.
+"""Time the parts of the thread page, and ways of rendering its posts, in-process.
 
 Seeds a fresh SQLite database in a temporary directory (one public question
 with replies, reactions, an accepted answer, endorsements and anonymous
 replies, all written through the services), captures the context that
 discussions.views.thread_detail renders for page 1, and times:
 
-  (a)  Django templates as today: the whole view, the whole page template, and
-       the post list alone ({% include "discussions/post.html" %} per post);
-  (a') the same post list with post.html's markup inlined in the loop;
-  (b)  the same post list in Jinja2 (a line-for-line port of post.html);
-  (c)  the post list in Django templates with each post's rendered fragment
-       cached, keyed by everything the fragment shows (warm and cold cache).
+  (a) the whole view through Django's WSGI handler (middleware, queries and
+      rendering), with the fragment cache warm and cold;
+  (a) selectors.thread_page alone, and building the page's cards alone
+      (fragments.Surroundings.of + fragments.card_for per post);
+  (a) the post list rendered from the cards through Django templates, no
+      cache (fragments.render_card per card);
+  (b) the same post list through a Jinja2 port of discussions/post.html;
+  (c) fragments.render_posts, with a warm cache and with a cold one.
 
 for an anonymous visitor and for a logged-in student. Prints milliseconds per
-render and the speed-up against (a); checks that every variant's output is the
-same HTML. Prints figures; never passes or fails.
+call, the speed-up against the uncached Django post list and the share of the
+whole view each part takes; checks that every post list, and the page the view
+serves, hold the same HTML. Prints figures; never passes or fails.
 
     .venv/bin/python bench/template_engines.py [--replies 40] [--repeat 7]
 """
@@ -22,93 +25,81 @@ same HTML. Prints figures; never passes or fails.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import gzip
+import io
 import platform
+import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 import timeit
 from collections.abc import Callable
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import thread_page
 
-# The list of posts as thread_detail.html writes it.
-DJANGO_POST_LIST = (
-    '{% for pv in page.items %}<li>{% include "discussions/post.html" %}</li>\n'
-    "{% endfor %}"
-)
-
-JINJA_POST_LIST = (
-    '{% for pv in page.items %}<li>{% include "post.html" %}</li>\n{% endfor %}'
-)
-
 # discussions/post.html ported line for line; `url`, `date` and `capfirst` are
 # the Django functions of the same names, registered on the environment.
 JINJA_POST = """\
-{% set p = pv.post %}<article class="post{% if pv.is_accepted %} accepted{% endif %}\
-{% if pv.is_unread %} unread{% endif %}{% if p.is_deleted %} deleted{% endif %}" \
-id="post-{{ p.number }}" aria-labelledby="post-{{ p.number }}-h">
+{# Rendered from a PostCard `c` alone; read nothing else. #}
+<article class="post{% if c.is_accepted %} accepted{% endif %}{% if c.is_unread %} unread{% endif %}\
+{% if c.is_deleted %} deleted{% endif %}" id="post-{{ c.number }}" aria-labelledby="post-{{ c.number }}-h">
 <header>
-  <h{{ level|default(3, true) }} id="post-{{ p.number }}-h">{% if p.number == 1 %}\
-Question{% if thread.kind != "question" %} opening the \
-{{ thread.get_kind_display()|lower }}{% endif %}{% else %}Reply #{{ p.number - 1 }}\
-{% endif %} by {% if pv.author.handle and not pv.author.is_anonymous %}\
-<a href="{{ url('accounts:profile', pv.author.handle) }}">{{ pv.author.name }}</a>\
-{% else %}{{ pv.author.name }}{% endif %}</h{{ level|default(3, true) }}>
-  {% if pv.author.role %}<span class="badge role">{{ pv.author.role|capfirst }}</span>\
-{% endif %}
-  {% if pv.is_accepted %}<span class="badge ok">Accepted answer</span>{% endif %}
-  {% if p.endorsed_at %}<span class="badge ok">Endorsed by \
-{{ p.endorsed_by.display_name }}</span>{% endif %}
-  {% if pv.is_unread %}<span class="badge">New</span>{% endif %}
-  <span class="meta"><a href="#post-{{ p.number }}"><time \
-datetime="{{ p.created_at|date('c') }}">{{ p.created_at|date("j M Y, H:i") }}</time>\
-</a>{% if p.edited_at %} · <a href="{{ url('discussions:post-history', p.pk) }}">\
-edited</a>{% endif %}</span>
-  {% if p.reply_to_id and pv.reply_to_author %}<p class="meta">In reply to \
-<a href="{{ url('discussions:thread-jump', thread.pk, p.reply_to.number) }}">\
-#{{ p.reply_to.number - 1 }} by {{ pv.reply_to_author.name }}</a></p>{% endif %}
+  <h{{ c.level }} id="post-{{ c.number }}-h">{{ c.heading }} by {% if c.author_url %}\
+<a href="{{ c.author_url }}">{{ c.author_name }}</a>{% else %}{{ c.author_name }}{% endif %}</h{{ c.level }}>
+  {% if c.author_role %}<span class="badge role">{{ c.author_role|capfirst }}</span>{% endif %}
+  {% if c.is_accepted %}<span class="badge ok">Accepted answer</span>{% endif %}
+  {% if c.endorsed_by %}<span class="badge ok">Endorsed by {{ c.endorsed_by }}</span>{% endif %}
+  {% if c.is_unread %}<span class="badge">New</span>{% endif %}
+  <span class="meta"><a href="#post-{{ c.number }}"><time datetime="{{ c.created_at|date('c') }}">\
+{{ c.created_at|date("j M Y, H:i") }}</time></a>{% if c.edited %} · \
+<a href="{{ url('discussions:post-history', c.id) }}">edited</a>{% endif %}</span>
+  {% if c.reply_to_number %}<p class="meta">In reply to \
+<a href="{{ url('discussions:thread-jump', c.thread_id, c.reply_to_number) }}">\
+{{ c.reply_to_label }} by {{ c.reply_to_author }}</a></p>{% endif %}
 </header>
-<div class="body">{% if p.is_deleted %}<p>This post was deleted.</p>{% else %}\
-{{ p.body_html|safe }}{% endif %}</div>
-{% if not p.is_deleted %}<footer class="row">
-  {% for r in pv.reactions %}{% if pv.can_react %}<form method="post" \
-action="{{ url('discussions:post-react', p.pk) }}">{{ csrf }}\
-<input type="hidden" name="kind" value="{{ r.kind }}"><button type="submit" \
-class="secondary" aria-pressed="{% if r.is_mine %}true{% else %}false{% endif %}">\
-{{ r.label }}{% if r.count %} <span>{{ r.count }}</span>{% endif %}</button></form>\
-{% elif r.count %}<span class="badge">{{ r.label }} {{ r.count }}</span>{% endif %}\
-{% endfor %}
-  {% if view.can_reply %}<a href="?reply_to={{ p.pk }}&amp;page={{ page.number }}\
-#composer">Reply<span class="visually-hidden"> to post {{ p.number }}</span></a> \
-<a href="?quote={{ p.pk }}&amp;page={{ page.number }}#composer">Quote\
-<span class="visually-hidden"> post {{ p.number }}</span></a>{% endif %}
-  {% if pv.can_accept and not pv.is_accepted %}<form method="post" \
-action="{{ url('discussions:post-accept', p.pk) }}">{{ csrf }}<button type="submit">\
-Accept this answer</button></form>{% elif pv.can_accept and pv.is_accepted %}\
-<form method="post" action="{{ url('discussions:thread-unaccept', thread.pk) }}">\
-{{ csrf }}<button type="submit" class="secondary">Unaccept</button></form>{% endif %}
-  {% if pv.can_endorse %}<form method="post" \
-action="{{ url('discussions:post-endorse', p.pk) }}">{{ csrf }}<input type="hidden" \
-name="endorse" value="{% if p.endorsed_at %}0{% else %}1{% endif %}"><button \
-type="submit" class="secondary">{% if p.endorsed_at %}Withdraw endorsement\
+<div class="body">{% if c.is_deleted %}<p>This post was deleted.</p>{% else %}{{ c.body_html|safe }}{% endif %}</div>
+{% if not c.is_deleted %}<footer class="row">
+  {% if c.can_react %}{% set react_url = url('discussions:post-react', c.id) %}{% endif %}\
+{% for r in c.reactions %}{% if c.can_react %}<form method="post" action="{{ react_url }}">\
+<input type="hidden" name="csrfmiddlewaretoken" value="{{ csrf }}">\
+<input type="hidden" name="kind" value="{{ r.kind }}"><button type="submit" class="secondary" \
+aria-pressed="{% if r.is_mine %}true{% else %}false{% endif %}">{{ r.label }}\
+{% if r.count %} <span>{{ r.count }}</span>{% endif %}</button></form>\
+{% elif r.count %}<span class="badge">{{ r.label }} {{ r.count }}</span>{% endif %}{% endfor %}
+  {% if c.can_reply %}<a href="?reply_to={{ c.id }}&amp;page={{ c.page_number }}#composer">Reply\
+<span class="visually-hidden"> to post {{ c.number }}</span></a> \
+<a href="?quote={{ c.id }}&amp;page={{ c.page_number }}#composer">Quote\
+<span class="visually-hidden"> post {{ c.number }}</span></a>{% endif %}
+  {% if c.can_accept and not c.is_accepted %}<form method="post" \
+action="{{ url('discussions:post-accept', c.id) }}">\
+<input type="hidden" name="csrfmiddlewaretoken" value="{{ csrf }}">\
+<button type="submit">Accept this answer</button></form>\
+{% elif c.can_accept and c.is_accepted %}<form method="post" \
+action="{{ url('discussions:thread-unaccept', c.thread_id) }}">\
+<input type="hidden" name="csrfmiddlewaretoken" value="{{ csrf }}">\
+<button type="submit" class="secondary">Unaccept</button></form>{% endif %}
+  {% if c.can_endorse %}<form method="post" action="{{ url('discussions:post-endorse', c.id) }}">\
+<input type="hidden" name="csrfmiddlewaretoken" value="{{ csrf }}">\
+<input type="hidden" name="endorse" value="{% if c.endorsed_by %}0{% else %}1{% endif %}">\
+<button type="submit" class="secondary">{% if c.endorsed_by %}Withdraw endorsement\
 {% else %}Endorse{% endif %}</button></form>{% endif %}
-  {% if pv.can_edit %}<a href="{{ url('discussions:post-edit', p.pk) }}">Edit\
-<span class="visually-hidden"> post {{ p.number }}</span></a>{% endif %}
-  {% if pv.can_delete %}<a href="{{ url('discussions:post-delete', p.pk) }}">Delete\
-<span class="visually-hidden"> post {{ p.number }}</span></a>{% endif %}
+  {% if c.can_edit %}<a href="{{ url('discussions:post-edit', c.id) }}">Edit\
+<span class="visually-hidden"> post {{ c.number }}</span></a>{% endif %}
+  {% if c.can_delete %}<a href="{{ url('discussions:post-delete', c.id) }}">Delete\
+<span class="visually-hidden"> post {{ c.number }}</span></a>{% endif %}
 </footer>{% endif %}
 </article>
 """
 
-# Rendered fragments hold this in place of the CSRF token, which is secret to
-# one browser session and so must never be cached or shared between viewers.
-CSRF_PLACEHOLDER = "CSRFxPLACEHOLDERx7f3a9c"
-FRAGMENT_TTL = 600
+# What a browser sends: the page comes back compressed by GZipMiddleware.
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 # --- setting up -------------------------------------------------------------------
@@ -121,52 +112,108 @@ def seed(replies: int) -> tuple[int, Any]:
     return thread.pk, members[thread_page.READER]
 
 
-def capture_view(user: Any, thread_id: int) -> tuple[Any, dict[str, Any], Any]:
-    """Run thread_detail once; return its request, template context and a re-run."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.shortcuts import render as real_render
-    from django.test import RequestFactory
+@dataclass
+class Served:
+    status: int
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    body: bytes
 
-    from studyhall import policy
+    def text(self) -> str:
+        if self.headers.get("content-encoding") == "gzip":
+            return gzip.decompress(self.body).decode()
+        return self.body.decode()
+
+
+class Browser:
+    """GET pages through Django's WSGI handler, as one browser with its cookies.
+
+    The handler runs every middleware, sends request_started and
+    request_finished (so persistent database connections are checked and kept,
+    as on the server's threads) and compresses the page as a browser asks.
+    """
+
+    def __init__(self, handler: Any, cookies: dict[str, str] | None = None) -> None:
+        self.handler = handler
+        self.cookies = dict(cookies or {})
+
+    def get(self, path: str) -> Served:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_ACCEPT": "text/html",
+            "HTTP_ACCEPT_ENCODING": ACCEPT_ENCODING,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if self.cookies:
+            environ["HTTP_COOKIE"] = "; ".join(
+                f"{k}={v}" for k, v in self.cookies.items()
+            )
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+            started.append((status, headers))
+
+        result = self.handler(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            result.close()  # request_finished
+        status, header_list = started[0]
+        headers: dict[str, str] = {}
+        cookies: dict[str, str] = {}
+        for name, value in header_list:
+            if name.lower() == "set-cookie":
+                cookies.update({k: m.value for k, m in SimpleCookie(value).items()})
+            else:
+                headers[name.lower()] = value
+        return Served(int(status.split()[0]), headers, cookies, body)
+
+
+@dataclass
+class Captured:
+    request: Any  # the view's request: its CSRF token is the browser's
+    context: dict[str, Any]  # what thread_detail gave to render()
+
+
+def capture_view(browser: Browser, path: str) -> Captured:
+    """Serve the page once more and keep the request and context the view renders."""
+    from django.shortcuts import render as real_render
+
     from studyhall.discussions import views
 
-    factory = RequestFactory()
-
-    def make_request() -> Any:
-        request = factory.get(f"/t/{thread_id}/")
-        if user is None:
-            request.user = AnonymousUser()
-        else:
-            policy.forget(user)  # a request loads the person's roles afresh
-            request.user = user
-        request.session = SessionStore()
-        return request
-
-    captured: dict[str, Any] = {}
+    seen: list[Captured] = []
 
     def capture(request: Any, template_name: str, context: dict[str, Any], **kw: Any):
-        captured.update(context)
+        seen.append(Captured(request, dict(context)))
         return real_render(request, template_name, context, **kw)
 
-    request = make_request()
     with mock.patch.object(views, "render", side_effect=capture):
-        response = views.thread_detail(request, thread_id)
-    assert response.status_code == 200, response.status_code
-
-    def whole_view() -> Any:
-        return views.thread_detail(make_request(), thread_id)
-
-    return request, captured, whole_view
+        served = browser.get(path)
+    assert served.status == 200, served.status
+    assert len(seen) == 1, len(seen)
+    return seen[0]
 
 
 def jinja_engine() -> Any:
-    """Return a Jinja2 engine as Django would configure it, with our two templates."""
+    """Return a Jinja2 engine as Django would configure it, with the port of post.html."""
     import jinja2
     from django.template.backends.jinja2 import Jinja2
-    from django.urls import reverse
-    from django.utils import dateformat, timezone
-    from django.utils.text import capfirst
+    from django.template.defaultfilters import capfirst, date
+    from django.utils import timezone
 
     engine = Jinja2(
         {
@@ -174,93 +221,25 @@ def jinja_engine() -> Any:
             "DIRS": [],
             "APP_DIRS": False,
             "OPTIONS": {
-                "loader": jinja2.DictLoader(
-                    {"post_list.html": JINJA_POST_LIST, "post.html": JINJA_POST}
-                ),
+                "loader": jinja2.DictLoader({"post.html": JINJA_POST}),
                 "keep_trailing_newline": True,
             },
         }
     )
 
     def url(name: str, *args: Any) -> str:
-        return reverse(name, args=args)
+        import django.urls
 
-    def date(value: Any, format: str) -> str:
-        return dateformat.format(timezone.localtime(value), format)
+        return django.urls.reverse(name, args=args)
+
+    def local_date(value: Any, format: str) -> str:
+        # Django's engine gives its `date` filter the value in local time.
+        return date(timezone.localtime(value), format)
 
     engine.env.globals["url"] = url
-    engine.env.filters["date"] = date
+    engine.env.filters["date"] = local_date
     engine.env.filters["capfirst"] = capfirst
     return engine
-
-
-def csrf_field(token: str) -> Any:
-    from django.utils.html import format_html
-
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
-    )
-
-
-# --- (c) cached fragments ---------------------------------------------------------
-
-
-def fragment_key(pv: Any, context: dict[str, Any]) -> str:
-    """Return a cache key made of everything post.html reads for one post.
-
-    Keying on the inputs needs no invalidation: an edit, a reaction, an
-    endorsement or a renamed author gives a new key, and stale entries expire.
-    Viewer-dependent inputs: the author's name for anonymous posts (staff and
-    the author see it), is_unread, is_mine on reactions, and the can_* flags
-    that choose the buttons. The CSRF token is never part of a fragment.
-    """
-    p = pv.post
-    a = pv.author
-    parts = (
-        p.pk,
-        p.number,
-        p.edited_at,
-        p.is_deleted,
-        p.endorsed_at,
-        p.endorsed_by.display_name if p.endorsed_at else None,
-        p.created_at,
-        (a.name, a.handle, a.is_anonymous, a.role),
-        (p.reply_to.number, pv.reply_to_author.name) if pv.reply_to_author else None,
-        tuple((r.kind, r.count, r.is_mine) for r in pv.reactions),
-        pv.is_accepted,
-        pv.is_unread,
-        pv.can_react,
-        pv.can_accept,
-        pv.can_endorse,
-        pv.can_edit,
-        pv.can_delete,
-        context["view"].can_reply,
-        context["page"].number,
-        context["thread"].kind,
-        context.get("level"),
-    )
-    return "post-fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def cached_post_list(
-    post_template: Any, list_template: Any, context: dict[str, Any], token: str
-) -> str:
-    """Render the post list from cached fragments, rendering and storing misses."""
-    from django.core.cache import cache
-    from django.utils.safestring import mark_safe
-
-    items = context["page"].items
-    keys = [fragment_key(pv, context) for pv in items]
-    found = cache.get_many(keys)
-    missing = {}
-    for key, pv in zip(keys, items, strict=True):
-        if key not in found:
-            html = post_template.render({**context, "pv": pv})
-            found[key] = missing[key] = html
-    if missing:
-        cache.set_many(missing, FRAGMENT_TTL)
-    fragments = [mark_safe(found[key].replace(CSRF_PLACEHOLDER, token)) for key in keys]
-    return list_template.render({"fragments": fragments})
 
 
 # --- timing ------------------------------------------------------------------------------
@@ -274,102 +253,227 @@ def time_call(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return min(runs), statistics.median(runs)
 
 
-def url_cost(render: Callable[[], Any]) -> tuple[int, float]:
-    """Count the reverse() calls of one render and time one such call in us."""
+def count_reverse(render: Callable[[], Any]) -> int:
+    """Count the reverse() calls one render makes."""
     import django.urls
-    from django.urls import reverse
+
+    from studyhall.discussions import fragments
 
     calls = 0
+    real = django.urls.reverse
 
     def counting(*args: Any, **kwargs: Any) -> str:
         nonlocal calls
         calls += 1
-        return reverse(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    # {% url %} imports reverse from django.urls each time it renders.
-    with mock.patch.object(django.urls, "reverse", counting):
+    # {% url %} and the Jinja2 `url` look reverse up in django.urls on each call;
+    # fragments imported it by name.
+    with (
+        mock.patch.object(django.urls, "reverse", counting),
+        mock.patch.object(fragments, "reverse", counting),
+    ):
         render()
-    best, _ = time_call(lambda: reverse("discussions:post-react", args=[12345]), 5)
-    return calls, best * 1000
+    return calls
+
+
+TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
+TOKEN_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
 def normalise(html: str) -> str:
-    """Collapse whitespace and the one escape the two engines spell differently."""
-    return " ".join(html.replace("&#x27;", "&#39;").split())
+    """Collapse whitespace, blank out CSRF tokens (masked afresh on every call) and
+    spell the escapes the two engines write differently the same way."""
+    html = html.replace("&#x27;", "&#39;").replace("&#34;", "&quot;")
+    return " ".join(TOKEN.sub(r'\1CSRF"', html).split())
+
+
+def post_list(fragments: list[str]) -> str:
+    """The post list as thread_detail.html writes it around the fragments."""
+    return "".join(f"<li>{html}</li>\n" for html in fragments)
+
+
+# --- one viewer ----------------------------------------------------------------------------
+
+
+WHOLE = "(a) whole view, WSGI handler, cache warm"
+WHOLE_COLD = "(a) whole view, WSGI handler, cache cold"
+DJANGO_LIST = "(a) post list, Django, render_card per card"
+VARIANT_ORDER = [
+    WHOLE,
+    WHOLE_COLD,
+    "(a) selectors.thread_page",
+    "(a) cards: Surroundings.of + card_for x 20",
+    "(a) card keys: PostCard.key x 20",
+    DJANGO_LIST,
+    "(b) post list, Jinja2 port of post.html",
+    "(c) render_posts, cache warm",
+    "(c) render_posts, cache cold",
+]
+POST_LISTS = VARIANT_ORDER[5:]
+# The share of the whole view a part takes: parts that a view with a warm cache
+# runs are set against the warm view; rendering posts against the cold one.
+SHARE_OF = {
+    **dict.fromkeys(VARIANT_ORDER[2:5], WHOLE),
+    **dict.fromkeys(POST_LISTS, WHOLE_COLD),
+    "(c) render_posts, cache warm": WHOLE,
+}
 
 
 def bench_viewer(
-    label: str, user: Any, thread_id: int, repeat: int
-) -> list[tuple[str, float, float]]:
+    label: str, handler: Any, thread_id: int, user: Any, repeat: int
+) -> dict[str, tuple[float, float]]:
+    from django.contrib.auth.models import AnonymousUser
     from django.core.cache import cache
-    from django.middleware.csrf import get_token
-    from django.template import engines
-    from django.template.loader import get_template
+    from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 
-    request, context, whole_view = capture_view(user, thread_id)
+    from studyhall import policy
+    from studyhall.discussions import fragments, selectors
+
+    path = f"/t/{thread_id}/"
+    cookies = {}
+    if user is not None:
+        cookies["sessionid"] = thread_page.member_session(user)
+    browser = Browser(handler, cookies)
+    first = browser.get(path)
+    assert first.status == 200, (first.status, first.text()[:500])
+    # Keep the CSRF cookie as a browser would; the student's first view also
+    # marks page 1 read, so every later view (and the capture) sees it read.
+    browser.cookies.update(first.cookies)
+    captured = capture_view(browser, path)
+    request, context = captured.request, captured.context
+    thread, view, page = context["thread"], context["view"], context["page"]
+    items = page.items
+    reader = AnonymousUser() if user is None else user
     token = get_token(request)
-    django_engine = engines["django"]
-    page_template = get_template("discussions/thread_detail.html")
-    post_list = django_engine.from_string(DJANGO_POST_LIST)
-    post_source = Path(get_template("discussions/post.html").origin.name).read_text()
-    inlined = django_engine.from_string(
-        "{% for pv in page.items %}<li>" + post_source + "</li>\n{% endfor %}"
-    )
-    single_post = django_engine.from_string(post_source)
-    fragment_list = django_engine.from_string(
-        "{% for html in fragments %}<li>{{ html }}</li>\n{% endfor %}"
-    )
-    jinja_list = jinja_engine().get_template("post_list.html")
-    list_context = {**context, "csrf_token": token}
-    jinja_context = {**context, "csrf": csrf_field(token)}
-    fragment_context = {**context, "csrf_token": CSRF_PLACEHOLDER}
 
-    def cached() -> str:
-        return cached_post_list(single_post, fragment_list, fragment_context, token)
+    def surroundings() -> Any:
+        return fragments.Surroundings.of(
+            thread, page_number=page.number, can_reply=view.can_reply
+        )
 
-    def cold() -> str:
+    def build_cards() -> list[Any]:
+        around = surroundings()
+        return [fragments.card_for(pv, around) for pv in items]
+
+    cards = build_cards()
+    jinja_post = jinja_engine().get_template("post.html")
+
+    def whole_view() -> Served:
+        return browser.get(path)
+
+    def whole_view_cold() -> Served:
         cache.clear()
-        return cached()
+        return browser.get(path)
 
-    variants: dict[str, Callable[[], Any]] = {
-        "(a) whole view, thread_detail + RequestFactory": whole_view,
-        "(a) whole page template, thread_detail.html": lambda: page_template.render(
-            context, request
-        ),
-        "(a) post list, Django, include per post": lambda: post_list.render(
-            list_context
-        ),
-        "(a') post list, Django, post.html inlined": lambda: inlined.render(
-            list_context
-        ),
-        "(b) post list, Jinja2": lambda: jinja_list.render(jinja_context),
-        "(c) post list, Django, cached fragments, warm": cached,
-        "(c) post list, Django, cached fragments, cold": cold,
-    }
-    reference = normalise(post_list.render(list_context))
-    same = {
-        "a'": normalise(inlined.render(list_context)) == reference,
-        "b": normalise(jinja_list.render(jinja_context)) == reference,
-        "c": normalise(cold()) == reference and normalise(cached()) == reference,
-    }
-    items = context["page"].items
-    body_bytes = sum(len(pv.post.body_html.encode()) for pv in items)
-    print(
-        f"\n{label}: {len(items)} posts, body_html {body_bytes:,} bytes, "
-        f"post list HTML {len(post_list.render(list_context).encode()):,} bytes"
+    def page_alone() -> Any:
+        policy.forget(reader)  # a request loads the person's roles afresh
+        return selectors.thread_page(reader, thread, page=1)
+
+    def django_list() -> list[str]:
+        return [
+            fragments.render_card(card).replace(fragments.CSRF_PLACEHOLDER, token)
+            for card in cards
+        ]
+
+    def jinja_list() -> list[str]:
+        return [jinja_post.render({"c": card, "csrf": token}) for card in cards]
+
+    def render_posts() -> list[str]:
+        return fragments.render_posts(
+            request, items, thread, page_number=page.number, can_reply=view.can_reply
+        )
+
+    def render_posts_cold() -> list[str]:
+        cache.clear()
+        return render_posts()
+
+    variants: dict[str, Callable[[], Any]] = dict(
+        zip(
+            VARIANT_ORDER,
+            [
+                whole_view,
+                whole_view_cold,
+                page_alone,
+                build_cards,
+                lambda: [card.key() for card in cards],
+                django_list,
+                jinja_list,
+                render_posts,
+                render_posts_cold,
+            ],
+            strict=True,
+        )
     )
-    results = []
-    for name, fn in variants.items():
-        best, median = time_call(fn, repeat)
-        results.append((name, best, median))
-    calls, each_us = url_cost(lambda: post_list.render(list_context))
-    base = next(r for r in results if "include per post" in r[0])[1]
-    print(f"  {'variant':<48} {'best ms':>8} {'median ms':>10} {'vs (a) list':>12}")
-    for name, best, median in results:
-        print(f"  {name:<48} {best:>8.2f} {median:>10.2f} {base / best:>11.2f}x")
+
+    # Same HTML: every post list against the uncached Django one, and the page
+    # the view serves (warm and cold) must contain that list.
+    reference = normalise(post_list(django_list()))
+    outputs = {
+        "b": jinja_list(),
+        "c warm": render_posts(),
+        "c cold": render_posts_cold(),
+        "captured": list(context["posts_html"]),
+    }
+    same = {
+        name: normalise(post_list(html)) == reference
+        and not any(fragments.CSRF_PLACEHOLDER in f for f in html)
+        for name, html in outputs.items()
+    }
+    cold_page = whole_view_cold()
+    warm_page = whole_view()
+    same["page warm"] = reference in normalise(warm_page.text())
+    same["page cold"] = reference in normalise(cold_page.text())
+    if fragments.CSRF_PLACEHOLDER in warm_page.text() + cold_page.text():
+        same["page warm"] = same["page cold"] = False
+    if user is not None:
+        # The student's forms carry a masked token in render_posts' output and
+        # in the served page, never the placeholder or an empty value.
+        values = TOKEN_VALUE.findall("".join(outputs["c warm"]) + warm_page.text())
+        same["tokens"] = bool(values) and all(
+            len(v) == CSRF_TOKEN_LENGTH and v.isalnum() for v in values
+        )
+
+    list_bytes = len(post_list(django_list()).encode())
+    body_bytes = sum(len(card.body_html.encode()) for card in cards)
+    page_bytes = len(warm_page.text().encode())
     print(
-        f"  {{% url %}} in the post list: {calls} reverse() calls x {each_us:.1f} us "
-        f"= {calls * each_us / 1000:.2f} ms (the Jinja2 port makes the same calls)"
+        f"\n{label}: {len(items)} posts; body_html {body_bytes:,} B, post list "
+        f"{list_bytes:,} B, page {page_bytes:,} B "
+        f"({len(warm_page.body):,} B as served, "
+        f"{warm_page.headers.get('content-encoding', 'not compressed')})"
+    )
+    results = {name: time_call(fn, repeat) for name, fn in variants.items()}
+    cache.clear()  # leave nothing behind for the next viewer
+    base = results[DJANGO_LIST][0]
+    print(
+        f"  {'variant':<46} {'best ms':>8} {'median ms':>10} {'vs (a) list':>12} "
+        f"{'share of view':>16}"
+    )
+    for name, (best, median) in results.items():
+        speed = f"{base / best:.2f}x" if name in POST_LISTS else ""
+        share = ""
+        if name in SHARE_OF:
+            whole = SHARE_OF[name]
+            state = "warm" if whole == WHOLE else "cold"
+            share = f"{best / results[whole][0]:.0%} of {state}"
+        print(f"  {name:<46} {best:>8.2f} {median:>10.2f} {speed:>12} {share:>16}")
+    warm = results[WHOLE][0]
+    rest = (
+        warm
+        - results["(a) selectors.thread_page"][0]
+        - results["(c) render_posts, cache warm"][0]
+    )
+    print(
+        f"  rest of the warm view (middleware, visible_thread, mark_read, page template, "
+        f"gzip): {rest:.2f} ms, {rest / warm:.0%}"
+    )
+    django_calls = count_reverse(django_list)
+    jinja_calls = count_reverse(jinja_list)
+    card_calls = count_reverse(build_cards)
+    print(
+        f"  reverse() calls: {django_calls} per Django post list, {jinja_calls} per "
+        f"Jinja2 post list, {card_calls} per card building"
     )
     print(
         "  same HTML as (a) post list: "
@@ -386,10 +490,12 @@ def main(argv: list[str] | None = None) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="studyhall-bench-"))
     try:
         thread_page.configure_environment(tmp)
+        (tmp / "var" / "static").mkdir()  # WhiteNoise serves from here
         thread_page.setup_django()
         import django
         import jinja2
         from django.conf import settings
+        from django.core.handlers.wsgi import WSGIHandler
         from django.test.utils import override_settings
 
         # {% static %} without a collected manifest: collecting and compressing
@@ -410,13 +516,15 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"load average before: {thread_page.load_average()}")
         thread_id, student = seed(args.replies)
+        handler = WSGIHandler()
         print(
             "best = fastest of the timed runs (least disturbed by other work); "
-            "the cache is the configured default (in-process LocMemCache here; "
-            "Redis adds a round trip per page in production)"
+            "cache = the configured default (in-process LocMemCache here; Redis "
+            "adds a round trip per page); cold = cache cleared before each call; "
+            f"the whole view sends Accept-Encoding: {ACCEPT_ENCODING}"
         )
-        bench_viewer("anonymous visitor", None, thread_id, args.repeat)
-        bench_viewer("logged-in student", student, thread_id, args.repeat)
+        bench_viewer("anonymous visitor", handler, thread_id, None, args.repeat)
+        bench_viewer("logged-in student", handler, thread_id, student, args.repeat)
         print(f"\nload average after: {thread_page.load_average()}")
     finally:
         from django.db import connections

@@ -3,9 +3,10 @@
 Seeds a fresh SQLite database in a temporary directory (a public community,
 one question with 300 replies written through the services, and 10,000 more
 threads bulk-created with consistent counters), starts uvicorn with two
-workers, drives 16 concurrent clients at each page and prints requests per
-second, p50/p99 latency and the thread page's weight. Prints figures; never
-passes or fails.
+workers, drives 16 concurrent clients at each page (the thread page as an
+anonymous visitor and as a logged-in student, and the thread list) and prints
+requests per second, p50/p99 latency and the thread page's weight. Prints
+figures; never passes or fails.
 
     .venv/bin/python bench/thread_page.py [--seconds 15] [--concurrency 16]
         [--replies 300] [--threads 10000]
@@ -33,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -488,18 +489,38 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(timeout=5)
 
 
-def check_pages(base: str, pages: dict[str, str], log: Path) -> None:
+def check_pages(base: str, targets: list[Target], log: Path) -> None:
     """Fetch each page once; stop with the server's log unless it is a 200 that
     contains its marker."""
     import httpx
 
-    for path, marker in pages.items():
-        response = httpx.get(base + path, timeout=30)
-        if response.status_code != 200 or marker not in response.text:
+    for target in targets:
+        response = httpx.get(base + target.path, cookies=target.cookies, timeout=30)
+        if response.status_code != 200 or target.marker not in response.text:
             raise RuntimeError(
-                f"GET {path} answered {response.status_code} without {marker!r}; "
+                f"GET {target.path} as {target.name!r} answered "
+                f"{response.status_code} without {target.marker!r}; "
                 f"server log:\n{log.read_text()[-4000:]}"
             )
+
+
+def member_cookies(base: str, path: str, session_key: str) -> dict[str, str]:
+    """Return the cookies a logged-in browser sends: its session and, as after
+    its first page, its CSRF cookie (so the server does not make a new one on
+    every request)."""
+    import httpx
+
+    cookies = {"sessionid": session_key}
+    response = httpx.get(base + path, cookies=cookies, timeout=30)
+    response.raise_for_status()
+    csrf = response.cookies.get("csrftoken")
+    if csrf:
+        cookies["csrftoken"] = csrf
+    return cookies
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def group_cpu_seconds(pgid: int) -> float | None:
@@ -563,9 +584,12 @@ def _wrk_ms(text: str) -> float:
     return float(value) * _UNITS_MS[unit]
 
 
-def run_wrk(url: str, seconds: float, concurrency: int) -> Load:
+def run_wrk(
+    url: str, seconds: float, concurrency: int, cookies: dict[str, str]
+) -> Load:
     """Drive the URL with wrk and read its --latency report."""
     threads = max(1, min(2, concurrency))
+    headers = ["-H", f"Cookie: {cookie_header(cookies)}"] if cookies else []
     result = subprocess.run(
         [
             "wrk",
@@ -575,6 +599,7 @@ def run_wrk(url: str, seconds: float, concurrency: int) -> Load:
             "--timeout",
             "10s",
             "--latency",
+            *headers,
             url,
         ],
         capture_output=True,
@@ -583,7 +608,8 @@ def run_wrk(url: str, seconds: float, concurrency: int) -> Load:
         check=True,
     )
     out = result.stdout
-    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)$", out, re.M))
+    # wrk pads a figure in seconds ("1.20s ") with a space.
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", out, re.M))
     requests, elapsed = re.search(r"(\d+) requests in ([\d.]+\w+),", out).groups()  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(
@@ -601,7 +627,9 @@ def run_wrk(url: str, seconds: float, concurrency: int) -> Load:
     )
 
 
-async def _python_load(url: str, seconds: float, concurrency: int) -> Load:
+async def _python_load(
+    url: str, seconds: float, concurrency: int, cookies: dict[str, str]
+) -> Load:
     import httpx
 
     latencies: list[float] = []
@@ -609,7 +637,9 @@ async def _python_load(url: str, seconds: float, concurrency: int) -> Load:
     limits = httpx.Limits(
         max_connections=concurrency, max_keepalive_connections=concurrency
     )
-    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+    # The Cookie header is sent as it is; a response's Set-Cookie changes nothing.
+    headers = {"Cookie": cookie_header(cookies)} if cookies else {}
+    async with httpx.AsyncClient(limits=limits, timeout=10, headers=headers) as client:
         started = time.perf_counter()
         deadline = started + seconds
 
@@ -640,10 +670,17 @@ def use_wrk(choice: str) -> bool:
     return choice == "wrk" or (choice == "auto" and shutil.which("wrk") is not None)
 
 
-def run_load(url: str, seconds: float, concurrency: int, *, wrk: bool) -> Load:
+def run_load(
+    url: str,
+    seconds: float,
+    concurrency: int,
+    *,
+    wrk: bool,
+    cookies: dict[str, str] | None = None,
+) -> Load:
     if wrk:
-        return run_wrk(url, seconds, concurrency)
-    return asyncio.run(_python_load(url, seconds, concurrency))
+        return run_wrk(url, seconds, concurrency, cookies or {})
+    return asyncio.run(_python_load(url, seconds, concurrency, cookies or {}))
 
 
 # --- page weight -------------------------------------------------------------------------
@@ -746,6 +783,7 @@ class Target:
     name: str
     path: str
     marker: str  # text the page must contain, so a broken page is not measured
+    cookies: dict[str, str] = field(default_factory=dict)  # sent with each request
 
 
 def prepare(args: argparse.Namespace, tmp: Path, env: dict[str, str]) -> Seeded:
@@ -778,7 +816,7 @@ def measure(
     args: argparse.Namespace,
 ) -> None:
     """Warm each page up for 2 s, then load it and print one row of figures."""
-    check_pages(base, {t.path: t.marker for t in targets}, log)
+    check_pages(base, targets, log)
     print(
         f"\n  {'page':<38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'errors':>6} {'server CPU ms/req':>18}"
@@ -786,9 +824,11 @@ def measure(
     for target in targets:
         url = base + target.path
         wrk = use_wrk(args.load_generator)
-        run_load(url, 2, args.concurrency, wrk=wrk)
+        run_load(url, 2, args.concurrency, wrk=wrk, cookies=target.cookies)
         cpu_before = group_cpu_seconds(server.pid)
-        load = run_load(url, args.seconds, args.concurrency, wrk=wrk)
+        load = run_load(
+            url, args.seconds, args.concurrency, wrk=wrk, cookies=target.cookies
+        )
         cpu_after = group_cpu_seconds(server.pid)
         cpu = "n/a"
         if cpu_before is not None and cpu_after is not None and load.requests:
@@ -826,24 +866,31 @@ def main(argv: list[str] | None = None) -> None:
             f"load: {generator}, {args.concurrency} connections, "
             f"{args.seconds:g} s per page after a 2 s warm-up"
         )
+        thread_path = f"/t/{seeded.thread_id}/"
         thread = Target(
-            "thread page 1 (20 posts, anonymous)",
-            f"/t/{seeded.thread_id}/",
-            'id="post-20"',
+            "thread page 1 (20 posts, anonymous)", thread_path, 'id="post-20"'
+        )
+        # The composer is only there for a member who may reply: the session
+        # cookie is really logging the student in.
+        member_thread = Target(
+            "thread page 1 (20 posts, student)",
+            thread_path,
+            'id="composer"',
+            member_cookies(base, thread_path, seeded.member_session_key),
         )
         listing = Target(
             "thread list (/c/<slug>/, anonymous)",
             f"/c/{seeded.community_slug}/",
             'class="threads"',
         )
-        measure(base, server, log, [thread, listing], args)
+        measure(base, server, log, [thread, member_thread, listing], args)
         print_weight(
             "page weight, thread page 1, anonymous visitor (bytes):",
-            page_weight(base, thread.path, {}),
+            page_weight(base, thread.path, thread.cookies),
         )
         print_weight(
             "page weight, thread page 1, logged-in student (bytes):",
-            page_weight(base, thread.path, {"sessionid": seeded.member_session_key}),
+            page_weight(base, member_thread.path, member_thread.cookies),
         )
         print(f"\nload average after: {load_average()}")
     finally:
