@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.notifications.smtp import Inbox, free_port
+
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks: Any) -> Any:
@@ -24,3 +26,24 @@ def _clear_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Inbox]:
+    """Start an SMTP server and point Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()

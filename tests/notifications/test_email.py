@@ -10,7 +10,7 @@ from django.utils import timezone
 from studyhall.notifications import emails, services
 from studyhall.notifications.models import OutboundEmail, Preference
 from tests.discussions.helpers import answer, ask
-from tests.notifications.smtp import free_port, smtp  # noqa: F401
+from tests.notifications.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_mention_email_has_threading_unsubscribe_and_both_bodies(
     settings,
     community,
     student,
-    other_student,  # noqa: F811
+    other_student,
 ):
     settings.MAIL_REPLY_DOMAIN = "mail.example.org"
     thread = ask(student, community, title="Eigenvalues")
@@ -62,7 +62,7 @@ def test_anonymous_author_is_not_named_in_a_peers_email(
     committed,
     community,
     student,
-    other_student,  # noqa: F811
+    other_student,
 ):
     community.anonymity = "anonymous_to_peers"
     community.save()
@@ -80,7 +80,7 @@ def test_anonymous_author_is_not_named_in_a_peers_email(
 
 def test_turned_off_kind_sends_no_email(
     smtp, committed, community, student, other_student
-):  # noqa: F811
+):
     services.update_preferences(student, email_reply=False)
     thread = ask(student, community)
 
@@ -96,7 +96,7 @@ def test_daily_cap_holds_back_the_rest_for_the_digest(
     community,
     student,
     other_student,
-    mentor,  # noqa: F811
+    mentor,
 ):
     services.update_preferences(student, daily_email_cap=1)
     thread = ask(mentor, community)
@@ -111,7 +111,7 @@ def test_daily_cap_holds_back_the_rest_for_the_digest(
 
 def test_bounced_address_gets_no_mail(
     smtp, committed, community, student, other_student
-):  # noqa: F811
+):
     services.suppress_address(student.email.upper(), reason="hard: 550")
     thread = ask(student, community)
 
@@ -123,7 +123,7 @@ def test_bounced_address_gets_no_mail(
 
 def test_unverified_person_gets_no_mail(
     smtp, committed, community, student, other_student
-):  # noqa: F811
+):
     student.email_verified_at = None
     student.save()
     thread = ask(other_student, community)
@@ -140,7 +140,7 @@ def test_failed_send_is_kept_logged_and_retried_with_backoff(
     caplog,
     community,
     student,
-    other_student,  # noqa: F811
+    other_student,
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
@@ -166,7 +166,7 @@ def test_retry_sends_once_the_server_is_back(
     committed,
     community,
     student,
-    other_student,  # noqa: F811
+    other_student,
 ):
     thread = ask(student, community)
     outbound = OutboundEmail.objects.create(

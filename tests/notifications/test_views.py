@@ -17,7 +17,6 @@ from studyhall.notifications.models import (
     Preference,
     Subscription,
     SuppressedAddress,
-    TargetType,
 )
 from tests.discussions.helpers import answer, ask
 
