@@ -191,12 +191,19 @@ def set_subscription(request: HttpRequest, data: SubscriptionIn) -> Any:
     sub = services.set_subscription(
         user, TargetType(data.target_type), data.target_id, level=Level(data.level)
     )
-    target = services.subscription_target(user, sub.target_type, sub.target_id)
+    label = next(
+        (
+            f.label
+            for f in selectors.subscriptions_for(user)
+            if f.subscription.pk == sub.pk
+        ),
+        "",
+    )
     return SubscriptionOut(
         target_type=sub.target_type,
         target_id=sub.target_id,
         level=sub.level,
-        label=selectors.describe_target(target),
+        label=label,
     )
 
 

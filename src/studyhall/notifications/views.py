@@ -30,7 +30,7 @@ from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
 from studyhall.notifications import emails, inbound, selectors, services
 from studyhall.notifications.forms import LevelForm, MuteForm, PreferenceForm
-from studyhall.notifications.models import EmailKind, Level, TargetType
+from studyhall.notifications.models import EmailKind, TargetType
 
 logger = logging.getLogger(__name__)
 
@@ -262,7 +262,3 @@ def inbound_webhook(request: HttpRequest) -> HttpResponse:
     except inbound.InboundError as error:
         return JsonResponse({"error": error.message, "code": error.code}, status=422)
     return JsonResponse({"post": post.pk, "thread": post.thread_id}, status=201)
-
-
-def level_label(level: str) -> str:
-    return Level(level).label
