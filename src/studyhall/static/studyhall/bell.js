@@ -24,12 +24,15 @@
     socket.onmessage = function (message) {
       var frame;
       try { frame = JSON.parse(message.data); } catch (e) { return; }
-      if (frame.type === "event" && frame.stream === stream) {
+      if (frame.type === "subscribed" && frame.stream === stream) {
+        bell.dataset.live = "true";
+      } else if (frame.type === "event" && frame.stream === stream) {
         since = frame.sequence;
         show(frame.payload && frame.payload.unread);
       }
     };
     socket.onclose = function () {
+      delete bell.dataset.live;
       // Reconnect with backoff; the resume point means nothing is missed.
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
