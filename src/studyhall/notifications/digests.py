@@ -45,7 +45,7 @@ from studyhall.policy import Action
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-PER_SECTION = 8
+PER_SECTION = 5
 UNANSWERED_WINDOW = timedelta(days=14)
 TRIAGE_AFTER = timedelta(hours=24)
 TRIAGE_WINDOW = timedelta(days=30)
@@ -148,6 +148,23 @@ class BatchData:
     top_replies: dict[int, list[tuple[Post, int]]]
     unanswered: dict[int, list[Thread]]
     waiting: dict[int, list[Notification]]
+    urls: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def thread_url(self, thread: Thread) -> str:
+        """Return a thread's absolute address, worked out once per batch."""
+        key = ("thread", thread.pk)
+        if key not in self.urls:
+            self.urls[key] = emails.absolute(
+                reverse("discussions:thread-detail", kwargs={"pk": thread.pk})
+            )
+        return self.urls[key]
+
+    def post_url(self, post: Post) -> str:
+        """Return a post's absolute address in its thread, worked out once per batch."""
+        key = ("post", post.pk)
+        if key not in self.urls:
+            self.urls[key] = emails.absolute(post_url(post))
+        return self.urls[key]
 
 
 def _prime_snapshots(users: list[User], rows: list[tuple[int, int, str]]) -> None:
@@ -259,12 +276,6 @@ def load_batch(users: list[User], since: datetime, now: datetime) -> BatchData:
     )
 
 
-def _thread_url(thread: Thread) -> str:
-    return emails.absolute(
-        reverse("discussions:thread-detail", kwargs={"pk": thread.pk})
-    )
-
-
 def _can_see(user: User, obj: Any) -> bool:
     return policy.can(user, Action.VIEW, obj)
 
@@ -292,11 +303,12 @@ def build_digest(
         community = data.communities[cid]
         news = Section(f"New in {community.name}")
         for t in data.new_threads.get(cid, []):
+            if len(news.lines) >= PER_SECTION:
+                break
             if t.created_at < since or t.author_id == user.pk or not _can_see(user, t):
                 continue
-            if len(news.lines) < PER_SECTION:
-                name = policy.author_for(user, t).name
-                news.lines.append(Line(f"{t.title} — by {name}", _thread_url(t)))
+            name = policy.author_for(user, t).name
+            news.lines.append(Line(f"{t.title} — by {name}", data.thread_url(t)))
         for post, total in data.top_replies.get(cid, [])[:PER_SECTION]:
             if post.created_at < since or not _can_see(user, post):
                 continue
@@ -306,17 +318,19 @@ def build_digest(
                     Line(
                         f"Top reply by {name} in “{post.thread.title}” "
                         f"({total} reaction{'s' if total != 1 else ''})",
-                        emails.absolute(post_url(post)),
+                        data.post_url(post),
                     )
                 )
         if news.lines:
             sections.append(news)
         could = Section(f"Questions in {community.name} you could answer")
         for t in data.unanswered.get(cid, []):
+            if len(could.lines) >= PER_SECTION:
+                break
             if t.author_id == user.pk or t.created_at < now - UNANSWERED_WINDOW:
                 continue
-            if _can_see(user, t) and len(could.lines) < PER_SECTION:
-                could.lines.append(Line(t.title, _thread_url(t)))
+            if _can_see(user, t):
+                could.lines.append(Line(t.title, data.thread_url(t)))
         if could.lines:
             sections.append(could)
     if not sections:
@@ -346,7 +360,7 @@ def build_triage(
         section = Section(f"Unanswered for over 24 hours in {community.name}")
         for t in stale[:PER_SECTION]:
             hours = int((now - t.created_at).total_seconds() // 3600)
-            section.lines.append(Line(f"{t.title} ({hours} hours)", _thread_url(t)))
+            section.lines.append(Line(f"{t.title} ({hours} hours)", data.thread_url(t)))
         sections.append(section)
         askers = Section(f"Learners in {community.name} who asked and got no reply")
         seen: set[str] = set()
@@ -354,7 +368,7 @@ def build_triage(
             name = policy.author_for(user, t).name
             if name not in seen and len(askers.lines) < PER_SECTION:
                 seen.add(name)
-                askers.lines.append(Line(name, _thread_url(t)))
+                askers.lines.append(Line(name, data.thread_url(t)))
         sections.append(askers)
     if not sections:
         return None
