@@ -176,3 +176,23 @@ def test_people_without_news_get_no_digest(smtp, committed):
         digests.send_due_digests()
 
     assert smtp.to(lonely.email) == []
+
+
+def test_deliver_mail_command_queues_due_digests_and_retries(
+    smtp, committed, community, student, other_student
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ask(other_student, community, title="News for the command")
+    out = StringIO()
+
+    with committed():
+        call_command("deliver_mail", stdout=out)
+
+    assert "queued" in out.getvalue()
+    assert any(
+        "News for the command" in m.get_body(("plain",)).get_content()
+        for m in smtp.to(student.email)
+    )
