@@ -313,3 +313,14 @@ def test_pages_need_login(client):
         response = client.get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_thread_and_community_pages_link_to_their_levels(client, community, student):
+    thread = ask(student, community)
+    client.force_login(student)
+
+    thread_page = client.get(f"/t/{thread.pk}/").content.decode()
+    list_page = client.get(f"/c/{community.slug}/").content.decode()
+
+    assert f'href="/notifications/follow/thread/{thread.pk}/"' in thread_page
+    assert f'href="/notifications/follow/community/{community.pk}/"' in list_page
