@@ -324,3 +324,17 @@ def test_thread_and_community_pages_link_to_their_levels(client, community, stud
 
     assert f'href="/notifications/follow/thread/{thread.pk}/"' in thread_page
     assert f'href="/notifications/follow/community/{community.pk}/"' in list_page
+
+
+def test_operators_see_the_outbox_and_suppressed_addresses_in_the_admin(client):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    services.suppress_address("gone@example.org", reason="hard")
+    client.force_login(admin)
+
+    outbox = client.get("/admin/notifications/outboundemail/")
+    suppressed = client.get("/admin/notifications/suppressedaddress/")
+
+    assert outbox.status_code == 200
+    assert "gone@example.org" in suppressed.content.decode()

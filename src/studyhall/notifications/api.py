@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
@@ -156,8 +156,6 @@ def read_one(request: HttpRequest, notification_id: Id) -> Any:
     services.mark_read(user, notification_id)
     n = selectors.notification_for(user, notification_id)
     if n is None:
-        from django.http import Http404
-
         raise Http404
     return _out(selectors.items_for(user, [n])[0])
 
