@@ -105,3 +105,27 @@ def test_mention_raises_the_bell_live_and_opens_on_the_reply(asgi_page):
     reply = mia.get_by_role("article", name=re.compile(r"^Reply #1 by Wes Writer"))
     expect(reply).to_contain_text("they diagonalise the matrix")
     expect(bell).to_have_accessible_name("Notifications 0 unread")
+
+
+def test_settings_and_level_pages_work_by_label_and_pass_axe(asgi_page):
+    community = CommunityFactory(name="Statistics")
+    owner = make_member(community, "owner")
+    reader = make_member(community, "student", display_name="Sam Settings")
+    thread = ask(owner, community, title="Priors and posteriors")
+    page = asgi_page()
+    log_in(page, reader.email)
+
+    visit(page, "/notifications/settings/")
+    page.get_by_label("My time zone").select_option("Europe/Paris")
+    page.get_by_label("Digest email").select_option("weekly")
+    click_through(page, page.get_by_role("button", name="Save settings"))
+    expect(page.get_by_text("Your notification settings are saved.")).to_be_visible()
+    expect(page.get_by_label("My time zone")).to_have_value("Europe/Paris")
+
+    visit(page, f"/t/{thread.pk}/")
+    click_through(
+        page, page.get_by_role("link", name="Watch, track or mute this thread")
+    )
+    page.get_by_label("Watching: every new post").check()
+    click_through(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_label("Watching: every new post")).to_be_checked()
