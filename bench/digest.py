@@ -160,6 +160,7 @@ def measure() -> None:
         return execute(sql, params, many, context)
 
     now = timezone.now()
+    cache = digests.NewsCache(now=now)
     built = people = batches = 0
     traced_peak = 0
     timed_digests = 0
@@ -175,7 +176,7 @@ def measure() -> None:
             if traced:
                 tracemalloc.start()
             started = time.perf_counter()
-            mails, _, _ = digests.build_for_batch(batch, now)
+            mails, _, _ = digests.build_for_batch(batch, now, cache)
             for mail in mails:
                 digests.render(mail)
             elapsed = time.perf_counter() - started

@@ -54,7 +54,7 @@ def test_no_digest_when_turned_off():
 def _digest_text(user, now=None) -> str:
     now = now or timezone.now()
     pref = services.preference_for(user)
-    data = digests.load_batch([user], now - timedelta(days=7), now)
+    data = digests.load_batch([user], now)
     mail = digests.build_digest(user, pref, data, now)
     return "" if mail is None else digests.render(mail)[0]
 
@@ -121,7 +121,7 @@ def test_triage_digest_for_instructors_lists_stale_questions_and_askers(
     )
     ask(other_student, community, title="Asked just now")
     now = timezone.now()
-    data = digests.load_batch([instructor, student], now - timedelta(days=7), now)
+    data = digests.load_batch([instructor, student], now)
 
     mail = digests.build_triage(instructor, Preference(user=instructor), data, now)
     nothing = digests.build_triage(student, Preference(user=student), data, now)
@@ -196,3 +196,21 @@ def test_deliver_mail_command_queues_due_digests_and_retries(
         "News for the command" in m.get_body(("plain",)).get_content()
         for m in smtp.to(student.email)
     )
+
+
+def test_later_batches_reuse_the_news_of_communities_already_loaded(
+    community, student
+):
+    people = [make_member(community, "student") for _ in range(6)]
+    ask(people[0], community)
+    cache = digests.NewsCache(now=timezone.now())
+
+    def cost(batch):
+        pairs = [(p, Preference(user=p)) for p in batch]
+        with CaptureQueriesContext(connection) as captured:
+            digests.build_for_batch(pairs, cache.now, cache)
+        return len(captured)
+
+    first, second = cost(people[:3]), cost(people[3:])
+
+    assert second == first - 4

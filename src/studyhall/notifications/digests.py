@@ -183,8 +183,84 @@ def _prime_snapshots(users: list[User], rows: list[tuple[int, int, str]]) -> Non
         u._policy_snapshot = snaps[u.pk]  # type: ignore[attr-defined]
 
 
-def load_batch(users: list[User], since: datetime, now: datetime) -> BatchData:
-    """Load what a batch of digests needs in a fixed number of queries."""
+@dataclass
+class NewsCache:
+    """What communities have to report, loaded once per run and shared by batches.
+
+    It depends only on the community and the time, not on who reads it, so a
+    community's news is loaded by the first batch that needs it.
+    """
+
+    now: datetime
+    communities: dict[int, Community] = field(default_factory=dict)
+    new_threads: dict[int, list[Thread]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    top_replies: dict[int, list[tuple[Post, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    unanswered: dict[int, list[Thread]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    urls: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def load(self, cids: list[int]) -> None:
+        """Load the news of the communities not loaded yet (four queries)."""
+        missing = [c for c in cids if c not in self.communities]
+        if not missing:
+            return
+        now, since = self.now, self.now - timedelta(days=7)
+        communities = self.communities
+        communities.update({c.pk: c for c in Community.objects.filter(pk__in=missing)})
+        limit = PER_SECTION * 4 * len(missing)
+        for t in (
+            Thread.objects.filter(
+                community_id__in=missing, is_deleted=False, created_at__gte=since
+            )
+            .select_related("author", "category")
+            .order_by("-created_at")[:limit]
+        ):
+            t.community = communities[t.community_id]
+            self.new_threads[t.community_id].append(t)
+        for p in (
+            Post.objects.filter(
+                community_id__in=missing,
+                number__gt=1,
+                is_deleted=False,
+                thread__is_deleted=False,
+                created_at__gte=since,
+            )
+            .annotate(reaction_total=Count("reactions"))
+            .filter(reaction_total__gt=0)
+            .select_related("author", "thread__category")
+            .order_by("-reaction_total", "-created_at")[:limit]
+        ):
+            p.thread.community = communities[p.community_id]
+            self.top_replies[p.community_id].append((p, p.reaction_total))  # type: ignore[attr-defined]
+        for t in (
+            Thread.objects.filter(
+                community_id__in=missing,
+                kind=Thread.Kind.QUESTION,
+                reply_count=0,
+                accepted_post__isnull=True,
+                is_deleted=False,
+                created_at__gte=now - TRIAGE_WINDOW,
+            )
+            .select_related("author", "category")
+            .order_by("-created_at")[:limit]
+        ):
+            t.community = communities[t.community_id]
+            self.unanswered[t.community_id].append(t)
+
+
+def load_batch(
+    users: list[User], now: datetime, cache: NewsCache | None = None
+) -> BatchData:
+    """Load what a batch of digests needs in a fixed number of queries:
+    memberships and waiting notifications, plus the news of communities that
+    no earlier batch of the run loaded."""
+    cache = cache or NewsCache(now=now)
+    since = now - timedelta(days=7)
     rows = list(
         Membership.objects.filter(
             user__in=users, status=Membership.Status.ACTIVE
@@ -197,53 +273,8 @@ def load_batch(users: list[User], since: datetime, now: datetime) -> BatchData:
         member_of[user_id].append(community_id)
         if role in policy.TEACHING_ROLES:
             teaching[user_id].append(community_id)
-    cids = sorted({c for _, c, _ in rows})
-    communities = {c.pk: c for c in Community.objects.filter(pk__in=cids)}
-    limit = PER_SECTION * 4 * max(len(cids), 1)
-
-    new_threads: dict[int, list[Thread]] = defaultdict(list)
-    for t in (
-        Thread.objects.filter(
-            community_id__in=cids, is_deleted=False, created_at__gte=since
-        )
-        .select_related("author", "category")
-        .order_by("-created_at")[:limit]
-    ):
-        t.community = communities[t.community_id]
-        new_threads[t.community_id].append(t)
-
-    top_replies: dict[int, list[tuple[Post, int]]] = defaultdict(list)
-    for p in (
-        Post.objects.filter(
-            community_id__in=cids,
-            number__gt=1,
-            is_deleted=False,
-            thread__is_deleted=False,
-            created_at__gte=since,
-        )
-        .annotate(reaction_total=Count("reactions"))
-        .filter(reaction_total__gt=0)
-        .select_related("author", "thread__category")
-        .order_by("-reaction_total", "-created_at")[:limit]
-    ):
-        p.thread.community = communities[p.community_id]
-        top_replies[p.community_id].append((p, p.reaction_total))  # type: ignore[attr-defined]
-
-    unanswered: dict[int, list[Thread]] = defaultdict(list)
-    for t in (
-        Thread.objects.filter(
-            community_id__in=cids,
-            kind=Thread.Kind.QUESTION,
-            reply_count=0,
-            accepted_post__isnull=True,
-            is_deleted=False,
-            created_at__gte=now - TRIAGE_WINDOW,
-        )
-        .select_related("author", "category")
-        .order_by("-created_at")[:limit]
-    ):
-        t.community = communities[t.community_id]
-        unanswered[t.community_id].append(t)
+    cache.load(sorted({c for _, c, _ in rows}))
+    communities = cache.communities
 
     waiting: dict[int, list[Notification]] = defaultdict(list)
     for n in (
@@ -269,10 +300,11 @@ def load_batch(users: list[User], since: datetime, now: datetime) -> BatchData:
         communities=communities,
         member_of=member_of,
         teaching=teaching,
-        new_threads=new_threads,
-        top_replies=top_replies,
-        unanswered=unanswered,
+        new_threads=cache.new_threads,
+        top_replies=cache.top_replies,
+        unanswered=cache.unanswered,
         waiting=waiting,
+        urls=cache.urls,
     )
 
 
@@ -401,7 +433,9 @@ def render(mail: DigestMail) -> tuple[str, str]:
 
 
 def build_for_batch(
-    people: list[tuple[User, Preference]], now: datetime
+    people: list[tuple[User, Preference]],
+    now: datetime,
+    cache: NewsCache | None = None,
 ) -> tuple[list[DigestMail], list[Preference], list[Preference]]:
     """Return the digests due for a batch, and whose digest and triage were due."""
     due_digest = [p for _, p in people if digest_due(p, now)]
@@ -409,8 +443,7 @@ def build_for_batch(
     if not due_digest and not due_triage:
         return [], [], []
     users = [u for u, _ in people]
-    oldest = now - timedelta(days=7)
-    data = load_batch(users, oldest, now)
+    data = load_batch(users, now, cache)
     by_id = {u.pk: u for u in users}
     mails: list[DigestMail] = []
     for pref in due_digest:
@@ -432,8 +465,9 @@ def send_due_digests(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     queued = 0
+    cache = NewsCache(now=now)
     for people in batches():
-        mails, due_digest, due_triage = build_for_batch(people, now)
+        mails, due_digest, due_triage = build_for_batch(people, now, cache)
         with transaction.atomic():
             for mail in mails:
                 text, html = render(mail)
