@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
+from studyhall.notifications.services import notify_reply
 from tests.discussions.helpers import answer, ask
 from tests.factories import CommunityFactory, UserFactory, make_member
 
@@ -54,6 +55,7 @@ def world():
     services.edit_post(peer, reply, body=f"Edited {SECRET}")
     anon = ask(shy, private, title="Anonymous worry", is_anonymous=True, body="worried")
     anon_reply = answer(shy, thread, body="anonymous reply", is_anonymous=True)
+    notify_reply(anon_reply.pk, shy.pk)  # the asker and peer hear of it
     pending = Membership.objects.create(
         community=private, user=UserFactory(), status=Membership.Status.PENDING
     )
@@ -86,6 +88,9 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "uidb64": "MQ",
         "kind": "thanks",
         "community_slug": world["community"].slug,
+        "target_type": "thread",
+        "target_id": str(world["thread"].pk),
+        "notification_id": "1",
     }
 
 
@@ -140,7 +145,14 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
-            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies")
+            (
+                "/t/",
+                "/p/",
+                "/api/v1/threads",
+                "/api/v1/replies",
+                "/notifications",
+                "/api/v1/notifications",
+            )
         )
         shows_posts |= path.rstrip("/") in {
             "/c/hidden-seminar",

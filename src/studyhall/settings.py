@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "studyhall.communities",
     "studyhall.discussions",
     "studyhall.realtime",
+    "studyhall.notifications",
     "studyhall.api",
 ]
 
@@ -128,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "studyhall.core.context_processors.site",
+                "studyhall.notifications.context_processors.bell",
             ],
         },
     },
@@ -278,6 +280,20 @@ LOGGING = {
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000
 PAGE_SIZE = 20
+
+# Notifications and email (docs/notifications.md). Immediate emails a person
+# may get in 24 hours before the rest wait for their digest; attempts before
+# an email is given up; the shared secret of the bounce and inbound webhooks;
+# the domain whose reply+...@ addresses reach `manage.py receive_email`
+# (empty: no reply by email).
+NOTIFICATIONS_DAILY_EMAIL_CAP = int(
+    os.environ.get("NOTIFICATIONS_DAILY_EMAIL_CAP", "20")
+)
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = int(
+    os.environ.get("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", "6")
+)
+MAIL_WEBHOOK_SECRET = os.environ.get("MAIL_WEBHOOK_SECRET", "")
+MAIL_REPLY_DOMAIN = os.environ.get("MAIL_REPLY_DOMAIN", "")
 
 # Who may create communities: "staff" (site administrators) or "verified"
 # (anyone with a verified email address, who becomes the owner).

@@ -13,7 +13,7 @@ from studyhall.realtime.services import events_since
 
 
 def can_follow(user: Any, stream: str) -> bool:
-    """Return whether the person may follow the stream ("thread.42", "community.3").
+    """Return whether the person may follow the stream ("thread.42", "community.3", "user.15").
 
     Reloads the person's roles first: a connection lives for hours, and a
     member removed meanwhile must stop receiving the community's events.
@@ -23,6 +23,9 @@ def can_follow(user: Any, stream: str) -> bool:
     pk = parse_id(ident)
     if pk is None:
         return False
+    if kind == "user":
+        # A person's own stream (notification counts): only they may follow it.
+        return bool(getattr(user, "is_authenticated", False)) and user.pk == pk
     obj: Community | Thread | None
     if kind == "thread":
         obj = (

@@ -1,0 +1,22 @@
+"""Send digests that are due and retry emails whose time has come.
+
+Run it every few minutes (cron or a systemd timer); each person's digest goes
+out once a day or week at their chosen hour in their own time zone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from studyhall.notifications import digests, emails
+
+
+class Command(BaseCommand):
+    help = "Queue due digests and retry failed emails whose backoff has passed."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        retried = emails.retry_due()
+        queued = digests.send_due_digests()
+        self.stdout.write(f"Retried {retried} emails; queued {queued} digests.")
