@@ -27,14 +27,15 @@ EXPECTED_PATHS = {
 }
 
 
-def test_openapi_document_lists_every_path(client):
+def test_openapi_document_lists_every_board_path(client):
     response = client.get(API + "/openapi.json")
 
     schema = response.json()
     assert response.status_code == 200
     assert schema["openapi"].startswith("3.")
     paths = {path: set(ops) for path, ops in schema["paths"].items()}
-    assert paths == EXPECTED_PATHS
+    # Other apps add their own paths; each app's tests check its own.
+    assert {path: paths.get(path) for path in EXPECTED_PATHS} == EXPECTED_PATHS
 
 
 def test_openapi_marks_public_reads_as_optionally_authenticated(client):
