@@ -13,6 +13,7 @@ changes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -83,9 +84,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.last_heard = self.loop.time()
         self.closed = False
         await self.accept()
-        if self.user_id is not None:
+        if user_id := self.user_id:
             await self.channel_layer.group_add(
-                control_group(self.user_id), self.channel_name
+                control_group(user_id), self.channel_name
             )
         self.heartbeat = asyncio.create_task(self._heartbeat())
 
@@ -101,9 +102,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             heartbeat.cancel()
         for stream in list(self.streams):
             await self._leave(stream)
-        if getattr(self, "user_id", None) is not None:
+        if user_id := getattr(self, "user_id", None):
             await self.channel_layer.group_discard(
-                control_group(self.user_id), self.channel_name
+                control_group(user_id), self.channel_name
             )
 
     # --- inbound -----------------------------------------------------------
@@ -330,10 +331,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if wait:
             await close
         else:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(close, 1)
-            except TimeoutError:
-                pass
         raise StopConsumer()
 
     async def _heartbeat(self) -> None:
