@@ -58,7 +58,11 @@ def _error_for(error: Exception) -> tuple[str, str]:
             if hasattr(error, "error_dict")
             else error.messages
         )
-        return "invalid", " ".join(messages)
+        code = "invalid"
+        if hasattr(error, "error_dict"):
+            first = next(iter(error.error_dict.values()))[0]
+            code = first.code or code
+        return code, " ".join(messages)
     if isinstance(error, PermissionDenied):
         return "forbidden", str(error) or "You cannot do that here."
     return "not_found", "Not found."
@@ -327,7 +331,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def _end(self, code: int, *, wait: bool = True) -> None:
         await self._cleanup()
-        close = super().send(close=code)
+        close = self.close(code=code)
         if wait:
             await close
         else:
@@ -344,7 +348,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 if self.loop.time() - self.last_heard > idle:
                     # No frame (not even a pong) for too long: the peer is gone.
                     await self._cleanup()
-                    await super().send(close=CLOSE_IDLE)
+                    await self.close(code=CLOSE_IDLE)
                     return
                 await self.send_json({"type": "ping"})
                 for stream in list(self.streams):
