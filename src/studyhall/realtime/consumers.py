@@ -141,7 +141,18 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(error_frame("bad_frame", "Send a JSON object."))
             return
         if isinstance(content.get("subscribe"), str):
-            await self._subscribe(content["subscribe"], content.get("since", 0))
+            since = content.get("since")
+            at = content.get("since_time")
+            if (
+                since is None
+                and isinstance(at, int | float)
+                and not isinstance(at, bool)
+            ):
+                # A page rendered at a moment: resume after the events it showed.
+                since = await database_sync_to_async(selectors.sequence_at)(
+                    content["subscribe"], float(at)
+                )
+            await self._subscribe(content["subscribe"], since)
             return
         type = content.get("type")
         if type == "ping":
@@ -189,6 +200,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     # --- subscriptions -----------------------------------------------------
 
     async def _subscribe(self, stream: str, since: Any) -> None:
+        # Without a sequence the client wants only what happens from now on.
+        tail_only = since is None
         if not isinstance(since, int) or isinstance(since, bool) or since < 0:
             since = 0
         allowed = await database_sync_to_async(selectors.can_follow)(
@@ -204,6 +217,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.streams[stream] = since
         self.checked_at[stream] = self.loop.time()
         await self.channel_layer.group_add(group_name(stream), self.channel_name)
+        if tail_only:
+            since = await database_sync_to_async(selectors.current_sequence)(stream)
+            self.streams[stream] = max(self.streams[stream], since)
         plan = await database_sync_to_async(selectors.replay_plan)(stream, since)
         if plan.reload:
             self.streams[stream] = plan.last_sequence
@@ -212,7 +228,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             )
         for frame in plan.frames:
             await self._deliver(frame)
-        await self.send_json({"type": "subscribed", "stream": stream})
+        await self.send_json(
+            {"type": "subscribed", "stream": stream, "sequence": self.streams[stream]}
+        )
         await self._presence(stream, online=True)
 
     async def _leave(self, stream: str) -> None:

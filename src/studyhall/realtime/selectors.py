@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -89,11 +90,7 @@ def replay_plan(stream: str, since: int) -> ReplayPlan:
     A client whose last sequence is older than the kept history, or too far
     behind to replay, is told to reload rather than left with a silent gap.
     """
-    last = (
-        Stream.objects.filter(name=stream)
-        .values_list("last_sequence", flat=True)
-        .first()
-    ) or 0
+    last = current_sequence(stream)
     if since >= last:
         # Nothing missed; a client ahead of the server (restored data) reloads.
         return ReplayPlan(last_sequence=last, reload=since > last)
@@ -111,6 +108,24 @@ def current_sequence(stream: str) -> int:
         .values_list("last_sequence", flat=True)
         .first()
     ) or 0
+
+
+def sequence_at(stream: str, timestamp: float) -> int:
+    """Return the stream's last sequence stored at a moment (seconds since epoch).
+
+    Lets a page that knows only when it was rendered resume after what it
+    showed, without a query while rendering.
+    """
+    moment = datetime.fromtimestamp(timestamp, tz=UTC)
+    after = (
+        Event.objects.filter(stream=stream, created_at__gt=moment)
+        .order_by("sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    if after is None:
+        return current_sequence(stream)
+    return after - 1
 
 
 def session_is_valid(user: Any, session_key: str | None) -> bool:

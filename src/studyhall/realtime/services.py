@@ -55,9 +55,13 @@ def publish(
         payload=payload,
         actor_id=getattr(actor, "pk", None),
     )
-    transaction.on_commit(lambda: _send(stream, message))
-    transaction.on_commit(lambda: dispatch(occurrence))
+    transaction.on_commit(lambda: _after_commit(stream, message, occurrence))
     return event
+
+
+def _after_commit(stream: str, message: dict[str, Any], occurrence: Occurrence) -> None:
+    _send(stream, message)
+    dispatch(occurrence)
 
 
 def _send(stream: str, message: dict[str, Any]) -> None:
