@@ -97,6 +97,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         await self._cleanup()
 
+    async def _cleanup_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._cleanup()
+
     async def _cleanup(self) -> None:
         if self.closed:
             return
@@ -357,6 +361,30 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 await asyncio.wait_for(close, 1)
         raise StopConsumer()
 
+    async def _refresh(self) -> None:
+        """Renew group memberships and catch up on anything not fanned out.
+
+        A restarted Redis forgets its groups and drops messages in flight;
+        re-joining is idempotent, and storage fills the gap within a ping.
+        """
+        if user_id := self.user_id:
+            await self.channel_layer.group_add(
+                control_group(user_id), self.channel_name
+            )
+        for stream in list(self.streams):
+            await self.channel_layer.group_add(group_name(stream), self.channel_name)
+            await self._presence(stream, online=True)
+        latest = await database_sync_to_async(selectors.current_sequences)(
+            list(self.streams)
+        )
+        for stream, sequence in latest.items():
+            last = self.streams.get(stream)
+            if last is not None and sequence > last:
+                for missed in await database_sync_to_async(selectors.missed_events)(
+                    stream, last
+                ):
+                    await self._deliver(missed)
+
     async def _heartbeat(self) -> None:
         ping = _setting("REALTIME_PING_SECONDS", 20)
         idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 50)
@@ -369,9 +397,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                     await self.close(code=CLOSE_IDLE)
                     return
                 await self.send_json({"type": "ping"})
-                for stream in list(self.streams):
-                    await self._presence(stream, online=True)
+                await self._refresh()
         except (asyncio.CancelledError, StopConsumer):
             pass
         except Exception:
-            logger.exception("heartbeat of a socket failed")
+            # The channel layer is unreachable (Redis restarting): close, so the
+            # client reconnects and resumes by sequence.
+            logger.exception("heartbeat of a socket failed; closing it")
+            await self._cleanup_quietly()
+            with contextlib.suppress(Exception):
+                await self.close(code=1011)

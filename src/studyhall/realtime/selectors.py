@@ -128,6 +128,15 @@ def sequence_at(stream: str, timestamp: float) -> int:
     return after - 1
 
 
+def current_sequences(streams: list[str]) -> dict[str, int]:
+    """Return the last sequence of each stream that has events (one query)."""
+    if not streams:
+        return {}
+    return dict(
+        Stream.objects.filter(name__in=streams).values_list("name", "last_sequence")
+    )
+
+
 def session_is_valid(user: Any, session_key: str | None) -> bool:
     """Return whether a socket's person and login session still hold.
 
