@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607
 """Real server processes for fault tests: a database in a temporary directory,
 uvicorn servers on free ports, an own redis-server, and a socket client that
 behaves like chat.js (outbox, resend with the same client id, resume by
@@ -132,11 +133,11 @@ class Site:
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/healthz", timeout=1
-                ):
-                    return
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1),
+            ):
+                return
             if self.servers[port].poll() is not None:
                 raise RuntimeError((self.tmp / f"server-{port}.log").read_text())
             time.sleep(0.1)
@@ -217,6 +218,8 @@ class ChatClient:
         self.outbox: dict[str, str] = {}
         self.acked: dict[str, int] = {}
         self.connections = 0
+        self.errors: list[str] = []
+        self._pongs: set[asyncio.Future[None]] = set()
         self._ws: Any = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -246,8 +249,8 @@ class ChatClient:
                         await self._send_frame(client_id, body)
                     async for raw in ws:
                         self._handle(json.loads(raw))
-            except (OSError, asyncio.TimeoutError, Exception):  # noqa: BLE001
-                pass
+            except Exception as error:  # noqa: BLE001 - any failure means reconnect
+                self.errors.append(repr(error))
             self._ws = None
             if not self._stopping:
                 await asyncio.sleep(delay)
@@ -264,7 +267,9 @@ class ChatClient:
         elif frame["type"] == "reload":
             raise AssertionError(f"unexpected reload: {frame}")
         elif frame["type"] == "ping" and self._ws is not None:
-            asyncio.ensure_future(self._ws.send(json.dumps({"type": "pong"})))
+            pong = asyncio.ensure_future(self._ws.send(json.dumps({"type": "pong"})))
+            self._pongs.add(pong)
+            pong.add_done_callback(self._pongs.discard)
 
     async def _send_frame(self, client_id: str, body: str) -> None:
         frame = {
