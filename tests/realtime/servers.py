@@ -249,7 +249,7 @@ class ChatClient:
                         await self._send_frame(client_id, body)
                     async for raw in ws:
                         self._handle(json.loads(raw))
-            except Exception as error:  # noqa: BLE001 - any failure means reconnect
+            except Exception as error:
                 self.errors.append(repr(error))
             self._ws = None
             if not self._stopping:
