@@ -62,15 +62,22 @@ def free_port() -> int:
 class Site:
     """One SQLite database in a temporary directory and the servers over it."""
 
-    def __init__(self, tmp: Path, ports: list[int], redis_url: str = "") -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        ports: list[int],
+        redis_url: str = "",
+        settings: str = "tests.settings",
+    ) -> None:
         self.tmp = tmp
         self.ports = ports
         self.redis_url = redis_url
         self.servers: dict[int, subprocess.Popen[bytes]] = {}
         self.env = {
             **os.environ,
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "studyhall.settings",
+            "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+            # The test settings serve static files without collectstatic.
+            "DJANGO_SETTINGS_MODULE": settings,
             "STUDYHALL_VAR_DIR": str(tmp),
             "SECRET_KEY": "fault-tests-secret-key-" + "x" * 30,
             "DATABASE_URL": "",

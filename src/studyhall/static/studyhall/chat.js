@@ -100,6 +100,7 @@
     function onEvent(frame) {
       var p = frame.payload;
       if (frame.type === "reload") { location.reload(); return; }
+      if (frame.type === "subscribed") { root.dataset.live = "subscribed"; return; }
       if (frame.type === "signal") { onSignal(frame); return; }
       if (frame.type !== "event") { return; }
       if (frame.event === "message.created") {
@@ -196,6 +197,7 @@
         var item = {client_id: newId(), body: textarea.value, parent: parentInput ? parseInt(parentInput.value, 10) : null, error: ""};
         pending.push(item); save(); renderOutbox();
         textarea.value = "";
+        lastTyping = 0; // The next keystroke starts a new "typing" signal.
         live.send({type: "send", room: roomId, body: item.body, client_id: item.client_id, parent: item.parent});
       });
       textarea.addEventListener("input", function () {

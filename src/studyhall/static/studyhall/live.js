@@ -64,6 +64,7 @@
       frameHandlers.forEach(function (fn) { fn(frame); });
     };
     socket.onclose = function () {
+      document.querySelectorAll("[data-live=subscribed]").forEach(function (el) { el.dataset.live = "closed"; });
       document.documentElement.dataset.live = "closed";
       socket = null;
       schedule();
