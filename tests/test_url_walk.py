@@ -100,6 +100,8 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "uidb64": "MQ",
         "kind": "thanks",
         "community_slug": world["community"].slug,
+        "room_id": str(world["room"].pk),
+        "message_id": str(world["message"].pk),
     }
 
 
@@ -137,7 +139,12 @@ def paths(world: dict[str, Any]) -> list[str]:
             result.append(
                 concrete(route.replace("<int:pk>", str(world["anon"].pk)), args)
             )
-        for key, obj in (("<reply_id>", "anon_reply"), ("<thread_id>", "anon")):
+        for key, obj in (
+            ("<reply_id>", "anon_reply"),
+            ("<thread_id>", "anon"),
+            ("<room_id>", "dm"),
+            ("<message_id>", "dm_message"),
+        ):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
     return sorted(set(result))

@@ -166,6 +166,7 @@ async def test_edit_react_and_delete_frames_reach_others(
     await reader.disconnect()
 
 
+@override_settings(REALTIME_PING_SECONDS=0.3)
 async def test_typing_and_presence_reach_others_in_the_room(
     community, instructor, student, mentor
 ):
@@ -180,8 +181,12 @@ async def test_typing_and_presence_reach_others_in_the_room(
         here = await next_of(watcher, "signal")
     await typist.send_json_to({"type": "typing", "room": room.pk})
     typing = await next_of(watcher, "signal")
+    while typing["event"] != "typing":
+        typing = await next_of(watcher, "signal")
     await typist.disconnect()
     gone = await next_of(watcher, "signal")
+    while len(gone["payload"]["online"]) != 1:
+        gone = await next_of(watcher, "signal")
 
     assert here["event"] == "presence"
     assert {p["id"] for p in here["payload"]["online"]} == {mentor.pk, student.pk}

@@ -550,45 +550,65 @@ def signal_typing(user: User, room: Room) -> None:
 
 
 PRESENCE_SECONDS = 60
+# At most one presence list per room per interval: a class joining at once
+# would otherwise send every member's list to every member.
+PRESENCE_BROADCAST_SECONDS = 1.0
+
+
+def _presence_key(room_id: int) -> str:
+    return f"chat:presence:{room_id}"
 
 
 def update_presence(user: User, room_id: int, online: bool) -> None:
-    """Record that the person has the room open (or closed it) and, when the
-    list of people online changes, tell the room. Entries expire unless renewed
-    by the socket's ping."""
-    key = f"chat:presence:{room_id}"
+    """Record that the person has the room open (or closed it), and send the
+    room its list of people online when it changed, at most once a second.
+
+    Entries expire unless renewed by the socket's ping; a change held back by
+    the interval goes out with a later call (each socket calls on each ping).
+    """
+    key = _presence_key(room_id)
     now = time.time()
-    present: dict[int, tuple[float, str]] = cache.get(key) or {}
-    before = sorted(pk for pk, (seen, _) in present.items() if seen > now)
+    state: dict[str, Any] = cache.get(key) or {"people": {}, "sent": 0.0}
+    people: dict[int, tuple[float, str]] = state["people"]
+    before = sorted(pk for pk, (until, _) in people.items() if until > now)
     if online:
-        present[user.pk] = (now + PRESENCE_SECONDS, user.display_name)
+        people[user.pk] = (now + PRESENCE_SECONDS, user.display_name)
     else:
-        present.pop(user.pk, None)
-    present = {pk: entry for pk, entry in present.items() if entry[0] > now}
-    cache.set(key, present, PRESENCE_SECONDS * 2)
-    if sorted(present) != before:
+        people.pop(user.pk, None)
+    people = {pk: entry for pk, entry in people.items() if entry[0] > now}
+    dirty = state.get("dirty", False) or sorted(people) != before
+    send = dirty and now - state["sent"] >= PRESENCE_BROADCAST_SECONDS
+    cache.set(
+        key,
+        {
+            "people": people,
+            "sent": now if send else state["sent"],
+            "dirty": not send and dirty,
+        },
+        PRESENCE_SECONDS * 2,
+    )
+    if send:
         broadcast(
             room_stream(room_id),
             "presence",
-            {
-                "room": room_id,
-                "online": [
-                    {"id": pk, "name": name}
-                    for pk, (_, name) in sorted(present.items(), key=lambda i: i[1][1])
-                ],
-            },
+            {"room": room_id, "online": _online_list(people, now)},
         )
+
+
+def _online_list(
+    people: dict[int, tuple[float, str]], now: float
+) -> list[dict[str, Any]]:
+    return [
+        {"id": pk, "name": name}
+        for pk, (until, name) in sorted(people.items(), key=lambda i: i[1][1])
+        if until > now
+    ]
 
 
 def online_in(room: Room) -> list[dict[str, Any]]:
     """Return who has the room open now, by name."""
-    now = time.time()
-    present: dict[int, tuple[float, str]] = cache.get(f"chat:presence:{room.pk}") or {}
-    return [
-        {"id": pk, "name": name}
-        for pk, (seen, name) in sorted(present.items(), key=lambda i: i[1][1])
-        if seen > now
-    ]
+    state = cache.get(_presence_key(room.pk)) or {"people": {}}
+    return _online_list(state["people"], time.time())
 
 
 # --- to the board ----------------------------------------------------------------
