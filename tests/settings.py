@@ -18,3 +18,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
+# The communicator tests connect as from the default local site.
+WEBSOCKET_ALLOWED_ORIGINS = [*WEBSOCKET_ALLOWED_ORIGINS, "http://localhost"]  # noqa: F405

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from studyhall.chat import services as chat_services
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
 from studyhall.notifications.services import notify_reply
@@ -20,6 +21,7 @@ from tests.factories import CommunityFactory, UserFactory, make_member
 pytestmark = pytest.mark.django_db
 
 SECRET = "Zanzibar-private-7731"
+DM_SECRET = "Kestrel-direct-4410"
 SHY_NAME = "Quietly Anonymous-Person"
 SKIP_PREFIXES = ("admin/", "healthz")
 
@@ -59,9 +61,21 @@ def world():
     pending = Membership.objects.create(
         community=private, user=UserFactory(), status=Membership.Status.PENDING
     )
+    room = chat_services.create_room(people["instructor"], private, name="tutors")
+    message, _ = chat_services.send_message(
+        people["student"], room, body=f"Chat {SECRET}"
+    )
+    chat_services.send_message(peer, room, body=f"Reply {SECRET}", parent=message)
+    # A conversation between two students: private even from the owner.
+    dm = chat_services.start_conversation(people["student"], [peer])
+    dm_message, _ = chat_services.send_message(peer, dm, body=f"Direct {DM_SECRET}")
     people["peer"] = peer
     people["outsider"] = UserFactory()
     return {
+        "room": room,
+        "message": message,
+        "dm": dm,
+        "dm_message": dm_message,
         "community": private,
         "people": people,
         "thread": thread,
@@ -91,6 +105,8 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "target_type": "thread",
         "target_id": str(world["thread"].pk),
         "notification_id": "1",
+        "room_id": str(world["room"].pk),
+        "message_id": str(world["message"].pk),
     }
 
 
@@ -114,11 +130,26 @@ def paths(world: dict[str, Any]) -> list[str]:
         if "<int:pk>" in route and route.startswith("p/"):
             for post in (world["reply"], world["anon_reply"]):
                 result.append(concrete(route.replace("<int:pk>", str(post.pk)), args))
+        if "<int:pk>" in route and route.startswith("chat/r/"):
+            for room in (world["room"], world["dm"]):
+                result.append(concrete(route.replace("<int:pk>", str(room.pk)), args))
+            continue
+        if "<int:pk>" in route and route.startswith("chat/m/"):
+            for message in (world["message"], world["dm_message"]):
+                result.append(
+                    concrete(route.replace("<int:pk>", str(message.pk)), args)
+                )
+            continue
         if "<int:pk>" in route and route.startswith("t/"):
             result.append(
                 concrete(route.replace("<int:pk>", str(world["anon"].pk)), args)
             )
-        for key, obj in (("<reply_id>", "anon_reply"), ("<thread_id>", "anon")):
+        for key, obj in (
+            ("<reply_id>", "anon_reply"),
+            ("<thread_id>", "anon"),
+            ("<room_id>", "dm"),
+            ("<message_id>", "dm_message"),
+        ):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
     return sorted(set(result))
@@ -139,6 +170,8 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
 
         assert response.status_code < 500, (who, path, response.status_code)
         body = response.content.decode(errors="replace")
+        if who not in {"student", "peer"}:
+            assert DM_SECRET not in body, (who, path)
         if not is_member:
             assert SECRET not in body, (who, path)
             assert "Hidden Seminar" not in body, (who, path)

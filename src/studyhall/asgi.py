@@ -26,14 +26,15 @@ http_application = WSGIMiddleware(
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from studyhall.realtime.routing import websocket_urlpatterns  # noqa: E402
+from studyhall.realtime.security import AllowedOriginsValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": http_application,
-        "websocket": AllowedHostsOriginValidator(
+        # An explicit list of origins; a handshake without Origin is refused.
+        "websocket": AllowedOriginsValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 
+from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Category, Post, Thread
 
@@ -43,6 +44,11 @@ class Action(enum.Enum):
     ENDORSE = "endorse"
     REACT = "react"
     SEE_ANONYMOUS_AUTHOR = "see_anonymous_author"
+    CREATE_ROOM = "create_room"
+    MANAGE_ROOM = "manage_room"
+    SEND_MESSAGE = "send_message"
+    START_CONVERSATION = "start_conversation"
+    MOVE_TO_BOARD = "move_to_board"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -64,6 +70,7 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.ENDORSE: TEACHING_ROLES,
     Action.SEE_ANONYMOUS_AUTHOR: STAFF_ROLES,
     Action.VIEW_HISTORY: frozenset(Role),
+    Action.CREATE_ROOM: TEACHING_ROLES,
 }
 
 
@@ -76,6 +83,8 @@ class Snapshot:
     is_verified: bool = False
     roles: dict[int, Role] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)
+    # Chat rooms the person belongs to, loaded on first chat question (one query).
+    rooms: set[int] | None = None
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -131,6 +140,12 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
         return _can_thread(snap, action, obj)
     if isinstance(obj, Post):
         return _can_post(snap, action, obj)
+    if isinstance(obj, Room):
+        return _can_room(snap, action, obj)
+    if isinstance(obj, Message):
+        return _can_message(snap, action, obj)
+    if obj is None and action is Action.START_CONVERSATION:
+        return snap.user_id is not None and snap.is_verified
     if obj is None and action is Action.CREATE_COMMUNITY:
         if snap.user_id is None or not snap.is_verified:
             return False
@@ -229,6 +244,88 @@ def _can_post(snap: Snapshot, action: Action, post: Post) -> bool:
     raise TypeError(f"no rule for {action} on a post")
 
 
+def _room_ids(snap: Snapshot) -> set[int]:
+    if snap.rooms is None:
+        snap.rooms = (
+            set(
+                RoomMember.objects.filter(user_id=snap.user_id).values_list(
+                    "room_id", flat=True
+                )
+            )
+            if snap.user_id is not None
+            else set()
+        )
+    return snap.rooms
+
+
+def _can_view_room(snap: Snapshot, room: Room) -> bool:
+    if snap.user_id is None:
+        return False
+    if room.kind == Room.Kind.DIRECT:
+        # Direct conversations are private to their parties, administrators included.
+        return room.pk in _room_ids(snap)
+    assert room.community_id is not None
+    role = snap.role_in(room.community_id)
+    if role is None:
+        return False
+    if room.access == Room.Access.PUBLIC or role in MODERATING_ROLES:
+        return True
+    return room.pk in _room_ids(snap)
+
+
+def _can_room(snap: Snapshot, action: Action, room: Room) -> bool:
+    if not _can_view_room(snap, room):
+        return False
+    if action is Action.VIEW:
+        return True
+    if not snap.is_verified:
+        return False
+    is_member = room.pk in _room_ids(snap)
+    if action is Action.JOIN:
+        return (
+            not room.is_direct
+            and not room.is_archived
+            and room.access == Room.Access.PUBLIC
+            and not is_member
+        )
+    if action is Action.LEAVE:
+        return is_member
+    if action is Action.SEND_MESSAGE:
+        return not room.is_archived
+    if action is Action.MANAGE_ROOM:
+        if room.is_direct:
+            return room.created_by_id == snap.user_id
+        assert room.community_id is not None
+        return snap.role_in(room.community_id) in TEACHING_ROLES
+    raise TypeError(f"no rule for {action} on a room")
+
+
+def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
+    room = message.room
+    if not _can_view_room(snap, room):
+        return False
+    if action is Action.VIEW:
+        return True
+    if not snap.is_verified or message.is_deleted:
+        return False
+    is_author = message.author_id == snap.user_id
+    role = snap.role_in(room.community_id) if room.community_id else None
+    if action is Action.EDIT:
+        return is_author and not room.is_archived
+    if action is Action.DELETE:
+        return is_author or role in MODERATING_ROLES
+    if action is Action.REACT:
+        return not room.is_archived
+    if action is Action.MOVE_TO_BOARD:
+        return (
+            not room.is_direct
+            and message.parent_id is None
+            and message.board_thread_id is None
+            and (is_author or role in STAFF_ROLES)
+        )
+    raise TypeError(f"no rule for {action} on a message")
+
+
 def _may_post_anonymously(
     snap: Snapshot, community: Community, category: Category | None
 ) -> bool:
@@ -281,6 +378,10 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(_visible_threads_q(snap, ""))
     if model is Post:
         return queryset.filter(_visible_threads_q(snap, "thread__"))
+    if model is Room:
+        return queryset.filter(_visible_rooms_q(snap, ""))
+    if model is Message:
+        return queryset.filter(_visible_rooms_q(snap, "room__"))
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 
@@ -293,6 +394,25 @@ def _visible_threads_q(snap: Snapshot, prefix: str) -> Q:
     if moderated:
         not_deleted |= Q(**{f"{prefix}community_id__in": moderated})
     return q & not_deleted
+
+
+def _visible_rooms_q(snap: Snapshot, prefix: str) -> Q:
+    if snap.user_id is None:
+        return Q(pk__in=[])
+    mine = list(_room_ids(snap))
+    direct = Q(**{f"{prefix}kind": Room.Kind.DIRECT, f"{prefix}pk__in": mine})
+    in_community = Q(**{f"{prefix}kind": Room.Kind.COMMUNITY})
+    if snap.is_superuser:
+        return direct | in_community
+    moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
+    open_to_me = Q(**{f"{prefix}access": Room.Access.PUBLIC}) | Q(
+        **{f"{prefix}pk__in": mine}
+    )
+    if moderated:
+        open_to_me |= Q(**{f"{prefix}community_id__in": moderated})
+    return direct | (
+        in_community & Q(**{f"{prefix}community_id__in": list(snap.roles)}) & open_to_me
+    )
 
 
 def listed(user: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:

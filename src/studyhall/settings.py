@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "studyhall.discussions",
     "studyhall.realtime",
     "studyhall.notifications",
+    "studyhall.chat",
     "studyhall.api",
 ]
 
@@ -185,6 +186,24 @@ else:
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# WebSocket handshakes are accepted only from these origins (scheme://host[:port]).
+# A handshake without an Origin header is refused. Defaults to SITE_URL's origin.
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", SITE_URL)
+if "*" in WEBSOCKET_ALLOWED_ORIGINS and not DEBUG:
+    raise ValueError("WEBSOCKET_ALLOWED_ORIGINS must list origins; '*' needs DEBUG=1")
+# Sockets: ping interval, how long a silent peer is kept, how long a send may
+# wait on a client that stopped reading, and how often access is re-checked
+# (changes of membership or session re-check at once).
+REALTIME_PING_SECONDS = float(os.environ.get("REALTIME_PING_SECONDS", "20"))
+REALTIME_IDLE_TIMEOUT_SECONDS = float(
+    os.environ.get("REALTIME_IDLE_TIMEOUT_SECONDS", "50")
+)
+REALTIME_SEND_TIMEOUT_SECONDS = float(
+    os.environ.get("REALTIME_SEND_TIMEOUT_SECONDS", "10")
+)
+REALTIME_RECHECK_SECONDS = float(os.environ.get("REALTIME_RECHECK_SECONDS", "10"))
+REALTIME_REPLAY_LIMIT = int(os.environ.get("REALTIME_REPLAY_LIMIT", "500"))
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND == "database":
@@ -280,6 +299,10 @@ LOGGING = {
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000
 PAGE_SIZE = 20
+CHAT_MESSAGE_MAX_LENGTH = 10_000
+# Flood limit: at most this many chat messages per person in this many seconds.
+CHAT_RATE_MESSAGES = int(os.environ.get("CHAT_RATE_MESSAGES", "10"))
+CHAT_RATE_SECONDS = int(os.environ.get("CHAT_RATE_SECONDS", "10"))
 
 # Notifications and email (docs/notifications.md). Immediate emails a person
 # may get in 24 hours before the rest wait for their digest; attempts before

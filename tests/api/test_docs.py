@@ -24,6 +24,12 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/accept": {"post"},
     "/api/v1/replies/{reply_id}/endorsement": {"post", "delete"},
     "/api/v1/replies/{reply_id}/reactions/{kind}": {"put", "delete"},
+    "/api/v1/communities/{slug}/rooms": {"get", "post"},
+    "/api/v1/conversations": {"get", "post"},
+    "/api/v1/rooms/{room_id}/messages": {"get", "post"},
+    "/api/v1/rooms/{room_id}/read": {"post"},
+    "/api/v1/messages/{message_id}": {"patch", "delete"},
+    "/api/v1/messages/{message_id}/reactions/{kind}": {"put", "delete"},
 }
 
 

@@ -36,7 +36,11 @@ async def test_member_gets_missed_events_then_live_ones(community, student, ment
     live = await ws.receive_json_from(timeout=5)
 
     assert (missed["sequence"], missed["event"]) == (2, "reply.created")
-    assert subscribed == {"type": "subscribed", "stream": f"thread.{thread.pk}"}
+    assert subscribed == {
+        "type": "subscribed",
+        "stream": f"thread.{thread.pk}",
+        "sequence": 2,
+    }
     assert live["sequence"] == 3 and live["payload"]["number"] == 4
     await ws.disconnect()
 
@@ -87,4 +91,43 @@ async def test_odd_digits_in_a_stream_name_are_refused(student):
     await ws.send_json_to({"subscribe": "thread.²"})
 
     assert (await ws.receive_json_from())["code"] == "not_found"
+    await ws.disconnect()
+
+
+async def test_page_rendered_at_a_moment_resumes_after_what_it_showed(
+    community, student, mentor
+):
+    import time
+
+    thread = await database_sync_to_async(ask)(student, community)
+    await database_sync_to_async(answer)(mentor, thread)
+    rendered_at = time.time()
+    await database_sync_to_async(answer)(mentor, thread, body="after render")
+    ws = await connect(student)
+
+    await ws.send_json_to(
+        {"subscribe": f"thread.{thread.pk}", "since_time": rendered_at}
+    )
+    missed = await ws.receive_json_from()
+    subscribed = await ws.receive_json_from()
+
+    assert missed["sequence"] == 2
+    assert subscribed["sequence"] == 2
+    await ws.disconnect()
+
+
+async def test_subscribing_without_a_sequence_gets_only_new_events(
+    community, student, mentor
+):
+    thread = await database_sync_to_async(ask)(student, community)
+    await database_sync_to_async(answer)(mentor, thread)
+    ws = await connect(student)
+
+    await ws.send_json_to({"subscribe": f"thread.{thread.pk}"})
+    subscribed = await ws.receive_json_from()
+    await database_sync_to_async(answer)(mentor, thread)
+    live = await ws.receive_json_from(timeout=5)
+
+    assert subscribed["sequence"] == 1
+    assert live["sequence"] == 2
     await ws.disconnect()

@@ -293,3 +293,11 @@ def can_view(user: Any, obj: Model) -> bool:
 def localtime_in(tz: tzinfo, moment: datetime) -> datetime:
     """Return the moment in the given time zone."""
     return timezone.localtime(moment, tz)
+
+
+def can_follow_own_stream(user: Any, pk: int) -> bool:
+    """Return whether the person may follow the stream `user.<pk>`: only their own.
+
+    It carries their notification count; nobody else may listen to it.
+    """
+    return bool(getattr(user, "is_authenticated", False)) and user.pk == pk

@@ -82,3 +82,24 @@ def events_since(stream: str, sequence: int, limit: int = 500) -> list[Event]:
             :limit
         ]
     )
+
+
+def broadcast(stream: str, type: str, payload: dict[str, Any]) -> None:
+    """Send a short-lived signal (typing, presence) to a stream's followers now.
+
+    Nothing is stored and no sequence is taken: a client that misses one loses
+    nothing that matters. Callers check the policy first, as for publish().
+    """
+    layer = get_channel_layer()
+    if layer is None:  # pragma: no cover - a channel layer is always configured
+        return
+    message = {
+        "type": "stream.ephemeral",
+        "stream": stream,
+        "event": type,
+        "payload": payload,
+    }
+    try:
+        async_to_sync(layer.group_send)(group_name(stream), message)
+    except Exception:
+        logger.exception("could not send %s on %s", type, stream)

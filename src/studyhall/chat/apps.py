@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ChatConfig(AppConfig):
+    name = "studyhall.chat"
+    label = "chat"
+
+    def ready(self) -> None:
+        from studyhall.chat import frames, selectors
+        from studyhall.realtime.registry import register_stream
+
+        register_stream("room", selectors.can_follow_room, presence=frames.presence)
+        frames.register()
