@@ -30,6 +30,7 @@ from studyhall.discussions.models import (
     ReadMark,
     Thread,
 )
+from studyhall.library.selectors import citation_resolver
 from studyhall.policy import Action
 from studyhall.realtime.services import publish
 
@@ -101,7 +102,11 @@ def render_body(body: str, *, community_id: int | None = None) -> str:
             return None
         return reverse("accounts:profile", kwargs={"handle": found})
 
-    return render_markdown(body, resolve_mention=resolve)
+    return render_markdown(
+        body,
+        resolve_mention=resolve,
+        resolve_citation=citation_resolver(community_id),
+    )
 
 
 def preview(user: User, body: str, *, key: str = "") -> str:

@@ -30,9 +30,20 @@ def can_follow(user: Any, stream: str) -> bool:
         )
     elif kind == "community":
         obj = Community.objects.filter(pk=pk).first()
+    elif kind == "live":
+        return _can_follow_live(user, pk)
     else:
         return False
     return obj is not None and policy.can(user, Action.VIEW, obj)
+
+
+def _can_follow_live(user: Any, pk: int) -> bool:
+    from studyhall.live.models import LiveSession
+
+    live = (
+        LiveSession.objects.select_related("community", "group").filter(pk=pk).first()
+    )
+    return live is not None and policy.can(user, Action.VIEW, live)
 
 
 def missed_events(stream: str, since: int) -> list[dict[str, Any]]:
