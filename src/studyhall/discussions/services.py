@@ -203,7 +203,10 @@ def create_thread(
         author, Action.START_ANNOUNCEMENT, community
     ):
         raise PermissionDenied("Only instructors and owners can post announcements.")
-    if category is not None and category.community_id != community.pk:
+    if category is not None and (
+        category.community_id != community.pk
+        or not policy.can(author, Action.VIEW, category)
+    ):
         raise ValidationError({"category": "Choose a category of this community."})
     if is_anonymous and not policy.can(
         author, Action.POST_ANONYMOUSLY, category or community
