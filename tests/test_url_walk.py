@@ -13,8 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
+from studyhall.library import services as library
+from studyhall.live import services as live
 from tests.discussions.helpers import answer, ask
-from tests.factories import CommunityFactory, UserFactory, make_member
+from tests.factories import CommunityFactory, UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,15 @@ def world():
     )
     people["peer"] = peer
     people["outsider"] = UserFactory()
+    # Study groups, the library and live sessions: private text in each.
+    make_group(people["student"], private, name=f"{SECRET} circle")
+    library.add_item(
+        people["student"], private, library.ItemFields(title=f"{SECRET} paper")
+    )
+    live_session = live.open_live_session(
+        people["instructor"], private, title=f"{SECRET} live"
+    )
+    live.ask_question(shy, live_session, body="shy question", is_anonymous=True)
     return {
         "community": private,
         "people": people,
@@ -89,6 +100,23 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def group_paths(world: dict[str, Any]) -> list[str]:
+    """The pages of the world's group, library item and live session."""
+    from studyhall.groups.models import StudyGroup
+    from studyhall.library.models import LibraryItem
+    from studyhall.live.models import LiveSession
+
+    group = StudyGroup.objects.get(community=world["community"])
+    item = LibraryItem.objects.get(community=world["community"])
+    session = LiveSession.objects.get(community=world["community"])
+    return [
+        f"/g/{group.pk}/",
+        f"/g/{group.pk}/library/",
+        f"/library/{item.pk}/",
+        f"/live/{session.pk}/",
+    ]
+
+
 def concrete(route: str, args: dict[str, str]) -> str:
     path = route
     for match in re.findall(r"<(?:\w+:)?(\w+)>", route):
@@ -116,6 +144,7 @@ def paths(world: dict[str, Any]) -> list[str]:
         for key, obj in (("<reply_id>", "anon_reply"), ("<thread_id>", "anon")):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
+    result += group_paths(world)
     return sorted(set(result))
 
 
@@ -140,7 +169,7 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
-            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies")
+            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies", "/live/")
         )
         shows_posts |= path.rstrip("/") in {
             "/c/hidden-seminar",

@@ -272,7 +272,7 @@ def test_weekly_session_keeps_wall_clock_time_in_its_zone(student, community):
     assert session.rrule == "FREQ=WEEKLY;COUNT=10"
     nxt = selectors.next_occurrence(session, timezone.now())
     assert nxt is not None
-    assert nxt.astimezone(dt.timezone.utc).tzinfo is not None
+    assert nxt.astimezone(dt.UTC).tzinfo is not None
 
 
 def test_rsvp_twice_keeps_one_answer(student, community):

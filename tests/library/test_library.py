@@ -191,3 +191,18 @@ def test_library_pages_work(client, student, community):
         {"which": "item", "title": "Kept title", "kind": "paper", "year": "3000"},
     )
     assert 'value="Kept title"' in bad.content.decode()
+
+
+def test_citations_stay_plain_text_without_a_resolver_or_inside_links():
+    from studyhall.core.markdown import render_markdown
+
+    def resolve(pk):
+        return ("Title", "/library/1/")
+
+    assert "[[lib:1]]" in render_markdown("See [[lib:1]]")
+    linked = render_markdown(
+        "[see [[lib:1]]](https://example.org)", resolve_citation=resolve
+    )
+    assert "cite-card" not in linked
+    assert "cite-card" in render_markdown("[[lib:1]]", resolve_citation=resolve)
+    assert "[[lib:0]]" in render_markdown("[[lib:0]]", resolve_citation=resolve)

@@ -517,9 +517,10 @@ def clean_rrule(rule: str, start: dt.datetime) -> str:
         raise ValidationError({"rrule": "Sessions repeat weekly (FREQ=WEEKLY)."})
     if "COUNT" not in parts and "UNTIL" not in parts:
         raise ValidationError({"rrule": "Say how many weeks (COUNT) or until when."})
-    if parsed.count() > 104:  # type: ignore[attr-defined]
+    occurrences = parsed.count() or 0  # type: ignore[union-attr]
+    if occurrences > 104:
         raise ValidationError({"rrule": "A session repeats at most 104 times."})
-    if "UNTIL" in parts and parsed.count() == 0:  # type: ignore[attr-defined]
+    if "UNTIL" in parts and occurrences == 0:
         raise ValidationError({"rrule": "The repeat rule ends before it starts."})
     return rule.upper()
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -210,7 +211,7 @@ def group_leave(request: AuthedRequest, pk: int) -> HttpResponse:
 def group_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     group = selectors.visible_group(request.user, pk)
     membership = GroupMembership.objects.filter(
-        group=group, pk=parse_id(request.POST.get("membership"))
+        group=group, pk=parse_id(request.POST.get("membership")) or 0
     ).first()
     if membership is None:
         raise Http404
@@ -270,7 +271,7 @@ def resource_add(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def resource_download(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     resource = selectors.visible_resource(request.user, pk)
     if not resource.file:
         raise Http404

@@ -97,11 +97,12 @@ def reading_list(user: Any) -> list[LibraryItem]:
 
 
 def export_rows(items: QuerySet[LibraryItem]) -> list[dict[str, object]]:
-    return list(
-        items.values(
+    return [
+        dict(row)
+        for row in items.values(
             "pk", "kind", "title", "authors", "year", "doi", "url", "tags", "bibtex_key"
         )
-    )
+    ]
 
 
 def citation_resolver(community_id: int | None) -> Any:

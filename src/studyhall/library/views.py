@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -220,7 +221,7 @@ def item_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(_shelf_url(item.community, item.group))
 
 
-def item_download(request: HttpRequest, pk: int) -> HttpResponse:
+def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = selectors.visible_item(request.user, pk)
     if not item.file:
         raise Http404

@@ -141,7 +141,7 @@ def live_page(user: Any, live: LiveSession) -> LivePage:
 
 
 def poll_of(live: LiveSession, pk: Any) -> Poll:
-    poll = Poll.objects.filter(live=live, pk=parse_id(str(pk))).first()
+    poll = Poll.objects.filter(live=live, pk=parse_id(str(pk)) or 0).first()
     if poll is None:
         raise Http404
     poll.live = live
@@ -149,7 +149,7 @@ def poll_of(live: LiveSession, pk: Any) -> Poll:
 
 
 def question_of(live: LiveSession, pk: Any) -> Question:
-    question = Question.objects.filter(live=live, pk=parse_id(str(pk))).first()
+    question = Question.objects.filter(live=live, pk=parse_id(str(pk)) or 0).first()
     if question is None:
         raise Http404
     question.live = live
@@ -157,7 +157,7 @@ def question_of(live: LiveSession, pk: Any) -> Question:
 
 
 def hand_of(live: LiveSession, pk: Any) -> HandRaise:
-    hand = HandRaise.objects.filter(live=live, pk=parse_id(str(pk))).first()
+    hand = HandRaise.objects.filter(live=live, pk=parse_id(str(pk)) or 0).first()
     if hand is None:
         raise Http404
     hand.live = live
