@@ -200,9 +200,10 @@ def test_citations_stay_plain_text_without_a_resolver_or_inside_links():
         return ("Title", "/library/1/")
 
     assert "[[lib:1]]" in render_markdown("See [[lib:1]]")
-    linked = render_markdown(
-        "[see [[lib:1]]](https://example.org)", resolve_citation=resolve
+    assert "[[lib:1]]" in render_markdown("`[[lib:1]]`", resolve_citation=resolve)
+    # Link labels are scanned in silent mode first.
+    assert "Title" in render_markdown(
+        "[a [[lib:1]] b](https://example.org)", resolve_citation=resolve
     )
-    assert "cite-card" not in linked
     assert "cite-card" in render_markdown("[[lib:1]]", resolve_citation=resolve)
     assert "[[lib:0]]" in render_markdown("[[lib:0]]", resolve_citation=resolve)

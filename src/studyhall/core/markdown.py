@@ -153,8 +153,6 @@ def _render_mention(
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     """Parse [[lib:<id>]] at the current position into a "citation" token."""
-    if state.linkLevel > 0:
-        return False
     match = _CITATION_RE.match(state.src, state.pos, state.posMax)
     if match is None:
         return False
