@@ -97,6 +97,13 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "uidb64": "MQ",
         "kind": "thanks",
         "community_slug": world["community"].slug,
+        "group_id": "1",
+        "task_id": "1",
+        "session_id": "1",
+        "item_id": "1",
+        "live_id": "1",
+        "poll_id": "1",
+        "question_id": "1",
     }
 
 
@@ -114,6 +121,13 @@ def group_paths(world: dict[str, Any]) -> list[str]:
         f"/g/{group.pk}/library/",
         f"/library/{item.pk}/",
         f"/live/{session.pk}/",
+        f"/api/v1/groups/{group.pk}",
+        f"/api/v1/groups/{group.pk}/tasks",
+        f"/api/v1/groups/{group.pk}/sessions",
+        f"/api/v1/library/{item.pk}",
+        f"/api/v1/live/{session.pk}",
+        "/api/v1/communities/hidden-seminar/groups",
+        "/api/v1/communities/hidden-seminar/library",
     ]
 
 
@@ -169,7 +183,14 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
-            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies", "/live/")
+            (
+                "/t/",
+                "/p/",
+                "/api/v1/threads",
+                "/api/v1/replies",
+                "/live/",
+                "/api/v1/live/",
+            )
         )
         shows_posts |= path.rstrip("/") in {
             "/c/hidden-seminar",
