@@ -448,9 +448,8 @@ def _can_group(snap: Snapshot, action: Action, group: StudyGroup) -> bool:
 
 
 def _can_library_item(snap: Snapshot, action: Action, item: LibraryItem) -> bool:
-    if item.group_id is not None:
-        group = item.group
-        if group is None or not _can_group(snap, Action.VIEW_GROUP_SPACE, group):
+    if item.group is not None:
+        if not _can_group(snap, Action.VIEW_GROUP_SPACE, item.group):
             return False
     elif not _can_view_community(snap, item.community):
         return False
@@ -469,11 +468,10 @@ def _can_library_item(snap: Snapshot, action: Action, item: LibraryItem) -> bool
 
 
 def _can_live(snap: Snapshot, action: Action, live: LiveSession) -> bool:
-    if live.group_id is not None:
-        group = live.group
-        if group is None or not _can_group(snap, Action.VIEW, group):
+    if live.group is not None:
+        if not _can_group(snap, Action.VIEW, live.group):
             return False
-        takes_part = _can_group(snap, Action.CONTRIBUTE, group)
+        takes_part = _can_group(snap, Action.CONTRIBUTE, live.group)
     else:
         if not _can_view_community(snap, live.community):
             return False

@@ -32,6 +32,8 @@ def can_follow(user: Any, stream: str) -> bool:
         obj = Community.objects.filter(pk=pk).first()
     elif kind == "live":
         return _can_follow_live(user, pk)
+    elif kind == "group":
+        return _can_follow_group(user, pk)
     else:
         return False
     return obj is not None and policy.can(user, Action.VIEW, obj)
@@ -44,6 +46,13 @@ def _can_follow_live(user: Any, pk: int) -> bool:
         LiveSession.objects.select_related("community", "group").filter(pk=pk).first()
     )
     return live is not None and policy.can(user, Action.VIEW, live)
+
+
+def _can_follow_group(user: Any, pk: int) -> bool:
+    from studyhall.groups.models import StudyGroup
+
+    group = StudyGroup.objects.select_related("community").filter(pk=pk).first()
+    return group is not None and policy.can(user, Action.VIEW_GROUP_SPACE, group)
 
 
 def missed_events(stream: str, since: int) -> list[dict[str, Any]]:
