@@ -90,6 +90,8 @@ def test_unverified_and_outside_people_take_no_group_actions(world, community):
     assert not policy.can(p["outsider"], Action.JOIN, open_group)
     assert not policy.can(p["anonymous"], Action.LEAVE, open_group)
     assert policy.can(p["peer"], Action.HOST_LIVE, open_group)
+    assert policy.group_status(p["peer"], open_group) == ("organizer", "active")
+    assert policy.can(make_member(community, "student"), Action.JOIN, open_group)
     with pytest.raises(TypeError):
         policy.can(p["peer"], Action.PIN_THREAD, open_group)
 
@@ -118,6 +120,7 @@ def test_live_session_rules(world, community, student):
     assert not policy.can(p["peer"], Action.VIEW, group_live)
     assert policy.can(student, Action.TAKE_PART, group_live)
     assert policy.can(student, Action.HOST_LIVE, group_live)
+    assert policy.can(student, Action.LEAVE, world["hidden"])
     assert policy.can(p["peer"], Action.TAKE_PART, community_live)
     assert not policy.can(p["peer"], Action.HOST_LIVE, community_live)
     assert not policy.can(p["anonymous"], Action.HOST_LIVE, community_live)
