@@ -49,6 +49,12 @@ def asgi_url(transactional_db: Any) -> Iterator[str]:
         for alias, conn in shared.items():
             connections[alias] = conn
 
+    def release() -> None:
+        # asgiref runs thread-sensitive code in one long-lived thread; later
+        # tests must get their own connections there again.
+        for alias in shared:
+            del connections[alias]
+
     port = _free_port()
     config = uvicorn.Config(
         application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
@@ -70,6 +76,9 @@ def asgi_url(transactional_db: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    cleanup = threading.Thread(target=lambda: asyncio.run(sync_to_async(release)()))
+    cleanup.start()
+    cleanup.join(timeout=10)
     for conn in shared.values():
         conn.dec_thread_sharing()
 
