@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.rrule import rrulestr
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -116,18 +116,12 @@ def groups_of(
     if filters.availability:
         groups = groups.filter(availability__contains=filters.availability)
     if filters.open_seats:
-        groups = groups.filter(member_count__lt=F_capacity())
+        groups = groups.filter(member_count__lt=F("capacity"))
     rows = list(groups.order_by("name", "pk")[:200])
     if filters.time_zone:
         near = zones_overlapping({g.time_zone for g in rows}, filters.time_zone)
         rows = [g for g in rows if g.time_zone in near]
     return rows
-
-
-def F_capacity() -> Any:
-    from django.db.models import F
-
-    return F("capacity")
 
 
 def my_memberships(user: Any) -> list[GroupMembership]:
@@ -157,7 +151,7 @@ def suggested_groups(
         .exclude(
             visibility__in=[StudyGroup.Visibility.HIDDEN, StudyGroup.Visibility.INVITE]
         )
-        .filter(member_count__lt=F_capacity())
+        .filter(member_count__lt=F("capacity"))
         .select_related("community")[:200]
     )
     languages = {x.strip().lower() for x in prefs.languages.split(",") if x.strip()}

@@ -116,16 +116,13 @@ class GroupFields:
 
 def _clean_group_fields(fields: GroupFields) -> GroupFields:
     errors: dict[str, str] = {}
-    try:
-        fields.name = _required(fields.name, "name", "Give the group a name.", 120)
-        fields.goal = _optional(fields.goal, "goal", 2000)
-        fields.course = _optional(fields.course, "course", 80)
-        fields.subject = _optional(fields.subject, "subject", 120)
-        fields.language = _optional(fields.language, "language", 40)
-        fields.time_zone = clean_time_zone(fields.time_zone)
-        fields.availability = clean_availability(fields.availability)
-    except ValidationError as error:
-        raise error
+    fields.name = _required(fields.name, "name", "Give the group a name.", 120)
+    fields.goal = _optional(fields.goal, "goal", 2000)
+    fields.course = _optional(fields.course, "course", 80)
+    fields.subject = _optional(fields.subject, "subject", 120)
+    fields.language = _optional(fields.language, "language", 40)
+    fields.time_zone = clean_time_zone(fields.time_zone)
+    fields.availability = clean_availability(fields.availability)
     if not MIN_CAPACITY <= fields.capacity <= MAX_CAPACITY:
         errors["capacity"] = (
             f"A group holds between {MIN_CAPACITY} and {MAX_CAPACITY} people."
@@ -147,7 +144,7 @@ def create_group(
     community: Community,
     fields: GroupFields,
     *,
-    organizers: list[User] = (),  # type: ignore[assignment]
+    organizers: list[User] | None = None,
 ) -> StudyGroup:
     """Create a study group with its board category; the creator organizes it.
 
@@ -155,7 +152,7 @@ def create_group(
     if not policy.can(user, Action.CREATE_GROUP, community):
         raise PermissionDenied("Join this community to start a study group.")
     fields = _clean_group_fields(fields)
-    extra = [o for o in organizers if o.pk != user.pk]
+    extra = [o for o in organizers or [] if o.pk != user.pk]
     members = set(
         Membership.objects.filter(
             community=community,
@@ -575,7 +572,7 @@ def schedule_session(
             {"session": session.pk},
             actor=user,
         )
-    # Reminders belong here: the notifications app queues them on commit.
+    # TODO(issue 4): queue session reminders through notifications on commit.
     return session
 
 
