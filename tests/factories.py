@@ -52,3 +52,11 @@ def make_member(community: Community, role: str, **user_fields: Any) -> User:
     )
     community.member_count += 1
     return user
+
+
+def make_group(creator: User, community: Community, **fields: Any) -> Any:
+    """Create a study group through the service (with its board category)."""
+    from studyhall.groups import services as groups
+
+    fields.setdefault("name", "Exam prep")
+    return groups.create_group(creator, community, groups.GroupFields(**fields))

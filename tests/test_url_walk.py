@@ -14,9 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from studyhall.chat import services as chat_services
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
+from studyhall.library import services as library
+from studyhall.live import services as live
 from studyhall.notifications.services import notify_reply
 from tests.discussions.helpers import answer, ask
-from tests.factories import CommunityFactory, UserFactory, make_member
+from tests.factories import CommunityFactory, UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,15 @@ def world():
     dm_message, _ = chat_services.send_message(peer, dm, body=f"Direct {DM_SECRET}")
     people["peer"] = peer
     people["outsider"] = UserFactory()
+    # Study groups, the library and live sessions: private text in each.
+    make_group(people["student"], private, name=f"{SECRET} circle")
+    library.add_item(
+        people["student"], private, library.ItemFields(title=f"{SECRET} paper")
+    )
+    live_session = live.open_live_session(
+        people["instructor"], private, title=f"{SECRET} live"
+    )
+    live.ask_question(shy, live_session, body="shy question", is_anonymous=True)
     return {
         "room": room,
         "message": message,
@@ -107,7 +118,38 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "notification_id": "1",
         "room_id": str(world["room"].pk),
         "message_id": str(world["message"].pk),
+        "group_id": "1",
+        "task_id": "1",
+        "session_id": "1",
+        "item_id": "1",
+        "live_id": "1",
+        "poll_id": "1",
+        "question_id": "1",
     }
+
+
+def group_paths(world: dict[str, Any]) -> list[str]:
+    """The pages of the world's group, library item and live session."""
+    from studyhall.groups.models import StudyGroup
+    from studyhall.library.models import LibraryItem
+    from studyhall.live.models import LiveSession
+
+    group = StudyGroup.objects.get(community=world["community"])
+    item = LibraryItem.objects.get(community=world["community"])
+    session = LiveSession.objects.get(community=world["community"])
+    return [
+        f"/g/{group.pk}/",
+        f"/g/{group.pk}/library/",
+        f"/library/{item.pk}/",
+        f"/live/{session.pk}/",
+        f"/api/v1/groups/{group.pk}",
+        f"/api/v1/groups/{group.pk}/tasks",
+        f"/api/v1/groups/{group.pk}/sessions",
+        f"/api/v1/library/{item.pk}",
+        f"/api/v1/live/{session.pk}",
+        "/api/v1/communities/hidden-seminar/groups",
+        "/api/v1/communities/hidden-seminar/library",
+    ]
 
 
 def concrete(route: str, args: dict[str, str]) -> str:
@@ -152,6 +194,7 @@ def paths(world: dict[str, Any]) -> list[str]:
         ):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
+    result += group_paths(world)
     return sorted(set(result))
 
 
@@ -185,6 +228,8 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
                 "/api/v1/replies",
                 "/notifications",
                 "/api/v1/notifications",
+                "/live/",
+                "/api/v1/live/",
             )
         )
         shows_posts |= path.rstrip("/") in {

@@ -19,6 +19,9 @@ from django.db.models import Model, Q, QuerySet
 from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Category, Post, Thread
+from studyhall.groups.models import GroupMembership, StudyGroup
+from studyhall.library.models import LibraryItem
+from studyhall.live.models import LiveSession, Question
 
 M = TypeVar("M", bound=Model)
 
@@ -49,6 +52,14 @@ class Action(enum.Enum):
     SEND_MESSAGE = "send_message"
     START_CONVERSATION = "start_conversation"
     MOVE_TO_BOARD = "move_to_board"
+    CREATE_GROUP = "create_group"
+    VIEW_GROUP_SPACE = "view_group_space"
+    CONTRIBUTE = "contribute"
+    MANAGE_GROUP = "manage_group"
+    ADD_LIBRARY_ITEM = "add_library_item"
+    RECOMMEND = "recommend"
+    TAKE_PART = "take_part"
+    HOST_LIVE = "host_live"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -71,6 +82,11 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.SEE_ANONYMOUS_AUTHOR: STAFF_ROLES,
     Action.VIEW_HISTORY: frozenset(Role),
     Action.CREATE_ROOM: TEACHING_ROLES,
+    Action.CREATE_GROUP: frozenset(Role),
+    Action.ADD_LIBRARY_ITEM: frozenset(Role),
+    Action.RECOMMEND: TEACHING_ROLES,
+    Action.HOST_LIVE: TEACHING_ROLES,
+    Action.TAKE_PART: frozenset(Role),
 }
 
 
@@ -85,6 +101,9 @@ class Snapshot:
     pending: set[int] = field(default_factory=set)
     # Chat rooms the person belongs to, loaded on first chat question (one query).
     rooms: set[int] | None = None
+    # Study-group memberships, loaded on first use: group id -> (role, status).
+    groups: dict[int, tuple[str, str]] | None = None
+    hidden_boards: frozenset[int] | None = None
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -133,11 +152,19 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
     if isinstance(obj, Community):
         return _can_community(snap, action, obj)
     if isinstance(obj, Category):
+        if obj.pk is not None and obj.pk in _hidden_boards(snap):
+            return False
         if action is Action.POST_ANONYMOUSLY:
             return _may_post_anonymously(snap, obj.community, obj)
         return _can_community(snap, action, obj.community)
     if isinstance(obj, Thread):
         return _can_thread(snap, action, obj)
+    if isinstance(obj, StudyGroup):
+        return _can_group(snap, action, obj)
+    if isinstance(obj, LibraryItem):
+        return _can_library_item(snap, action, obj)
+    if isinstance(obj, LiveSession):
+        return _can_live(snap, action, obj)
     if isinstance(obj, Post):
         return _can_post(snap, action, obj)
     if isinstance(obj, Room):
@@ -193,6 +220,8 @@ def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
         return False
     role = snap.role_in(community.pk)
     if thread.is_deleted and (role not in MODERATING_ROLES):
+        return False
+    if thread.category_id is not None and thread.category_id in _hidden_boards(snap):
         return False
     if action is Action.VIEW:
         return True
@@ -373,7 +402,15 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if model is Community:
         return queryset.filter(_visible_communities_q(snap))
     if model is Category:
-        return queryset.filter(_visible_communities_q(snap, "community__"))
+        return queryset.filter(
+            _visible_communities_q(snap, "community__") & _not_hidden_board_q(snap, "")
+        )
+    if model is StudyGroup:
+        return queryset.filter(_visible_groups_q(snap, ""))
+    if model is LibraryItem:
+        return queryset.filter(_visible_library_q(snap))
+    if model is LiveSession:
+        return queryset.filter(_visible_live_q(snap))
     if model is Thread:
         return queryset.filter(_visible_threads_q(snap, ""))
     if model is Post:
@@ -389,6 +426,9 @@ def _visible_threads_q(snap: Snapshot, prefix: str) -> Q:
     q = _visible_communities_q(snap, f"{prefix}community__")
     if snap.is_superuser:
         return q
+    q &= Q(**{f"{prefix}category__isnull": True}) | _not_hidden_board_q(
+        snap, f"{prefix}category__"
+    )
     moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
     not_deleted = Q(**{f"{prefix}is_deleted": False})
     if moderated:
@@ -427,6 +467,173 @@ def listed(user: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:
     return queryset.filter(q)
 
 
+# --- study groups, the library and live sessions -----------------------------
+
+
+def _group_memberships(snap: Snapshot) -> dict[int, tuple[str, str]]:
+    """Return the person's study-group memberships, loading them once (one query)."""
+    if snap.groups is None:
+        snap.groups = {}
+        if snap.user_id is not None:
+            rows = GroupMembership.objects.filter(user_id=snap.user_id).values_list(
+                "group_id", "role", "status"
+            )
+            snap.groups = {g: (role, status) for g, role, status in rows}
+    return snap.groups
+
+
+def _active_groups(snap: Snapshot) -> list[int]:
+    return [
+        g
+        for g, (_role, status) in _group_memberships(snap).items()
+        if status == GroupMembership.Status.ACTIVE
+    ]
+
+
+def _hidden_boards(snap: Snapshot) -> frozenset[int]:
+    """Return the board categories of hidden groups the person is not in (one query)."""
+    if snap.hidden_boards is None:
+        if snap.is_superuser:
+            snap.hidden_boards = frozenset()
+        else:
+            rows = (
+                StudyGroup.objects.filter(
+                    visibility=StudyGroup.Visibility.HIDDEN, board__isnull=False
+                )
+                .exclude(pk__in=list(_group_memberships(snap)))
+                .values_list("board_id", flat=True)
+            )
+            snap.hidden_boards = frozenset(b for b in rows if b is not None)
+    return snap.hidden_boards
+
+
+def _not_hidden_board_q(snap: Snapshot, prefix: str) -> Q:
+    """Match categories that are not the board of a hidden group the person is not in."""
+    if snap.is_superuser:
+        return Q()
+    hidden = StudyGroup.objects.filter(visibility=StudyGroup.Visibility.HIDDEN)
+    mine = list(_group_memberships(snap))
+    if mine:
+        hidden = hidden.exclude(pk__in=mine)
+    return ~Q(**{f"{prefix}study_group__in": hidden})
+
+
+def group_status(user: Any, group: StudyGroup) -> tuple[str, str] | None:
+    """Return the person's (role, status) in the group, or None."""
+    return _group_memberships(snapshot(user)).get(group.pk)
+
+
+def _is_organizer(snap: Snapshot, group: StudyGroup) -> bool:
+    entry = _group_memberships(snap).get(group.pk)
+    return entry == (
+        GroupMembership.Role.ORGANIZER,
+        GroupMembership.Status.ACTIVE,
+    )
+
+
+def _can_view_group(snap: Snapshot, group: StudyGroup) -> bool:
+    if not _can_view_community(snap, group.community):
+        return False
+    if group.visibility != StudyGroup.Visibility.HIDDEN or snap.is_superuser:
+        return True
+    return group.pk in _group_memberships(snap)
+
+
+def _can_group(snap: Snapshot, action: Action, group: StudyGroup) -> bool:
+    if not _can_view_group(snap, group):
+        return False
+    if action is Action.VIEW:
+        return True
+    entry = _group_memberships(snap).get(group.pk)
+    is_active = entry is not None and entry[1] == GroupMembership.Status.ACTIVE
+    role = snap.role_in(group.community_id)
+    if action is Action.VIEW_GROUP_SPACE:
+        return is_active or snap.is_superuser
+    if action is Action.LEAVE:
+        return entry is not None
+    if role is None or not snap.is_verified:
+        return False
+    if action is Action.JOIN:
+        if entry is not None:
+            return entry[1] == GroupMembership.Status.INVITED
+        return group.visibility in (
+            StudyGroup.Visibility.OPEN,
+            StudyGroup.Visibility.REQUEST,
+        )
+    if action in (Action.CONTRIBUTE, Action.ADD_LIBRARY_ITEM):
+        return is_active
+    if action in (Action.MANAGE_GROUP, Action.HOST_LIVE):
+        return _is_organizer(snap, group) or role in TEACHING_ROLES
+    raise TypeError(f"no rule for {action} on a study group")
+
+
+def _can_library_item(snap: Snapshot, action: Action, item: LibraryItem) -> bool:
+    if item.group is not None:
+        if not _can_group(snap, Action.VIEW_GROUP_SPACE, item.group):
+            return False
+    elif not _can_view_community(snap, item.community):
+        return False
+    if action is Action.VIEW:
+        return True
+    role = snap.role_in(item.community_id)
+    if role is None or not snap.is_verified:
+        return False
+    if action is Action.TAKE_PART:
+        return True
+    if action is Action.RECOMMEND:
+        return role in TEACHING_ROLES
+    if action in (Action.EDIT, Action.DELETE):
+        return item.added_by_id == snap.user_id or role in MODERATING_ROLES
+    raise TypeError(f"no rule for {action} on a library item")
+
+
+def _can_live(snap: Snapshot, action: Action, live: LiveSession) -> bool:
+    if live.group is not None:
+        if not _can_group(snap, Action.VIEW, live.group):
+            return False
+        takes_part = _can_group(snap, Action.CONTRIBUTE, live.group)
+    else:
+        if not _can_view_community(snap, live.community):
+            return False
+        takes_part = snap.is_verified and snap.role_in(live.community_id) is not None
+    if action is Action.VIEW:
+        return True
+    if action is Action.TAKE_PART:
+        return takes_part and live.is_open
+    if action is Action.HOST_LIVE:
+        if snap.user_id is None or not snap.is_verified:
+            return False
+        return live.host_id == snap.user_id or (
+            snap.role_in(live.community_id) in TEACHING_ROLES
+        )
+    raise TypeError(f"no rule for {action} on a live session")
+
+
+def _visible_groups_q(snap: Snapshot, prefix: str) -> Q:
+    q = _visible_communities_q(snap, f"{prefix}community__")
+    if snap.is_superuser:
+        return q
+    shown = ~Q(**{f"{prefix}visibility": StudyGroup.Visibility.HIDDEN})
+    mine = list(_group_memberships(snap))
+    if mine:
+        shown |= Q(**{f"{prefix}pk__in": mine})
+    return q & shown
+
+
+def _visible_library_q(snap: Snapshot) -> Q:
+    q = _visible_communities_q(snap, "community__")
+    if snap.is_superuser:
+        return q
+    return q & (Q(group__isnull=True) | Q(group_id__in=_active_groups(snap)))
+
+
+def _visible_live_q(snap: Snapshot) -> Q:
+    q = _visible_communities_q(snap, "community__")
+    if snap.is_superuser:
+        return q
+    return q & (Q(group__isnull=True) | _visible_groups_q(snap, "group__"))
+
+
 # --- who wrote it ------------------------------------------------------------
 
 
@@ -448,7 +655,9 @@ class AuthorView:
 ANONYMOUS_NAME = "Anonymous"
 
 
-def author_for(user: Any, post: Post | Thread, role: str | None = None) -> AuthorView:
+def author_for(
+    user: Any, post: Post | Thread | Question, role: str | None = None
+) -> AuthorView:
     """Return the author as this viewer may see them.
 
     The one function that resolves anonymous authors: pages, the API, emails,

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "studyhall.realtime",
     "studyhall.notifications",
     "studyhall.chat",
+    "studyhall.groups",
+    "studyhall.library",
+    "studyhall.live",
     "studyhall.api",
 ]
 
@@ -321,3 +324,11 @@ MAIL_REPLY_DOMAIN = os.environ.get("MAIL_REPLY_DOMAIN", "")
 # Who may create communities: "staff" (site administrators) or "verified"
 # (anyone with a verified email address, who becomes the owner).
 COMMUNITY_CREATORS = os.environ.get("COMMUNITY_CREATORS", "staff")
+
+# Files shared in study groups and the library: the largest upload in bytes,
+# and the file types accepted (by extension). Files are always served as
+# downloads with a safe content type.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_EXTENSIONS = env_list(
+    "UPLOAD_EXTENSIONS", "pdf,txt,md,csv,png,jpg,jpeg,gif,zip,bib,ipynb,docx,pptx,xlsx"
+)

@@ -30,6 +30,20 @@ EXPECTED_PATHS = {
     "/api/v1/rooms/{room_id}/read": {"post"},
     "/api/v1/messages/{message_id}": {"patch", "delete"},
     "/api/v1/messages/{message_id}/reactions/{kind}": {"put", "delete"},
+    "/api/v1/communities/{slug}/groups": {"get", "post"},
+    "/api/v1/groups/{group_id}": {"get"},
+    "/api/v1/groups/{group_id}/membership": {"post", "delete"},
+    "/api/v1/groups/{group_id}/tasks": {"get", "post"},
+    "/api/v1/tasks/{task_id}": {"patch"},
+    "/api/v1/groups/{group_id}/sessions": {"get", "post"},
+    "/api/v1/sessions/{session_id}/rsvp": {"put"},
+    "/api/v1/communities/{slug}/library": {"get", "post"},
+    "/api/v1/communities/{slug}/library/bibtex": {"post"},
+    "/api/v1/library/{item_id}": {"get"},
+    "/api/v1/live/{live_id}": {"get"},
+    "/api/v1/live/{live_id}/polls/{poll_id}/votes": {"post"},
+    "/api/v1/live/{live_id}/questions": {"post"},
+    "/api/v1/live/{live_id}/questions/{question_id}/upvote": {"post"},
 }
 
 

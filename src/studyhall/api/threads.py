@@ -21,10 +21,12 @@ from studyhall.policy import Action
 router = Router(tags=["threads"])
 
 
-def _category(community: Any, slug: str | None) -> Category | None:
+def _category(user: Any, community: Any, slug: str | None) -> Category | None:
     if not slug:
         return None
-    category = Category.objects.filter(community=community, slug=slug).first()
+    category = policy.visible(
+        user, Category.objects.filter(community=community, slug=slug)
+    ).first()
     if category is None:
         raise ValidationError(
             {"category": "This community has no category by that slug."}
@@ -79,7 +81,7 @@ def list_threads(
         community,
         filter=filter,
         sort=sort,
-        category=_category(community, category),
+        category=_category(user, community, category),
     )
     page = keyset_page(threads, scope=f"threads:{sort}", cursor=cursor, limit=limit)
     items = []
@@ -104,7 +106,7 @@ def create_thread(request: HttpRequest, slug: str, payload: schemas.ThreadIn) ->
         title=payload.title,
         body=payload.body,
         kind=payload.kind,
-        category=_category(community, payload.category),
+        category=_category(user, community, payload.category),
         is_anonymous=payload.is_anonymous,
         is_pinned=payload.is_pinned,
     )

@@ -42,6 +42,8 @@ from pygments.token import STANDARD_TYPES
 __all__ = ["extract_mentions", "render_inline_preview", "render_markdown"]
 
 MentionResolver = Callable[[str], str | None]
+# Maps a cited library item id to (title, url), or None when it does not resolve.
+CitationResolver = Callable[[int], tuple[str, str] | None]
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
@@ -61,8 +63,17 @@ _ALIGN_CLASSES = {
 }
 _PREVIEW_TRAILING = " ,;:-\u2013\u2014"
 _TEXT_TOKENS = frozenset(
-    {"text", "code_inline", "mention", "math_inline", "math_inline_double"}
+    {
+        "text",
+        "code_inline",
+        "mention",
+        "math_inline",
+        "math_inline_double",
+        "citation",
+    }
 )
+# A library citation: [[lib:42]] renders as a link card to item 42.
+_CITATION_RE = re.compile(r"\[\[lib:([1-9][0-9]{0,17})\]\]")
 
 
 # --- URLs ---------------------------------------------------------------------
@@ -138,6 +149,35 @@ def _render_mention(
     if url is None:
         return text
     return f'<a class="mention" href="{escapeHtml(url)}">{text}</a>'
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Parse [[lib:<id>]] at the current position into a "citation" token."""
+    match = _CITATION_RE.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = match[0]
+        token.meta = {"pk": int(match[1])}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Render a citation as a link card when the resolver knows the item."""
+    token = tokens[idx]
+    resolve: CitationResolver | None = env.get("resolve_citation")
+    found = resolve(token.meta["pk"]) if resolve is not None else None
+    if found is None:
+        return escapeHtml(token.content)
+    title, url = found
+    return (
+        f'<a class="cite-card" href="{escapeHtml(url)}">'
+        f'<span class="cite-kind">Library</span> {escapeHtml(title)}</a>'
+    )
 
 
 # --- block adjustments --------------------------------------------------------
@@ -317,8 +357,10 @@ def _build_parser() -> MarkdownIt:
         double_inline=True,
     )
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("adjust_blocks", _adjust_blocks)
     md.add_render_rule("mention", _render_mention)
+    md.add_render_rule("citation", _render_citation)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("math_inline", _render_math_inline)
@@ -361,10 +403,10 @@ _ATTRIBUTES = {
     **{tag: set(_MATHML_ATTRIBUTES) for tag in _MATHML_TAGS},
 }
 _CLASSES = {
-    "a": {"mention", "footnote-backref"},
+    "a": {"mention", "footnote-backref", "cite-card"},
     "code": {"math-error"} | {f"language-{name}" for name in _LANGUAGES},
     "pre": {"highlight"},
-    "span": {name for name in STANDARD_TYPES.values() if name},
+    "span": {name for name in STANDARD_TYPES.values() if name} | {"cite-kind"},
     "th": set(_ALIGN_CLASSES.values()),
     "td": set(_ALIGN_CLASSES.values()),
     "sup": {"footnote-ref"},
@@ -398,12 +440,17 @@ def _utf8(source: str) -> bytes:
 
 
 def render_markdown(
-    source: str, *, resolve_mention: MentionResolver | None = None
+    source: str,
+    *,
+    resolve_mention: MentionResolver | None = None,
+    resolve_citation: CitationResolver | None = None,
 ) -> str:
     """Render Markdown to sanitized HTML that is safe to insert into a page.
 
     resolve_mention maps a handle to its profile URL, or to None when no such
-    member exists; without it mentions stay plain text.
+    member exists; without it mentions stay plain text. resolve_citation maps
+    a cited library item id ([[lib:42]]) to its title and URL for a link card;
+    without it, or when it returns None, the citation stays plain text.
     """
     data = _utf8(source)
     env: EnvType = {
@@ -411,6 +458,7 @@ def render_markdown(
         # do not share "#fn1".
         "docId": hashlib.blake2b(data, digest_size=4).hexdigest(),
         "resolve_mention": resolve_mention,
+        "resolve_citation": resolve_citation,
     }
     return _CLEANER.clean(_MD.render(data.decode(), env))
 

@@ -367,8 +367,9 @@ def post_revisions(user: Any, post: Post) -> list[tuple[Any, AuthorView]]:
 
 
 def categories_for(user: Any, community: Community) -> list[Category]:
-    """Return the community's categories (the community is already known visible)."""
-    return list(Category.objects.filter(community=community))
+    """Return the community's categories the person may see (the community is
+    already known visible; a hidden study group's board shows to its members only)."""
+    return list(policy.visible(user, Category.objects.filter(community=community)))
 
 
 def draft_for(user: Any, key: str) -> Draft | None:

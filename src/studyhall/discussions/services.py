@@ -30,6 +30,7 @@ from studyhall.discussions.models import (
     ReadMark,
     Thread,
 )
+from studyhall.library.selectors import citation_resolver
 from studyhall.policy import Action
 from studyhall.realtime.services import publish
 
@@ -102,7 +103,11 @@ def render_body(body: str, *, community_id: int | None = None) -> str:
             return None
         return reverse("accounts:profile-by-id", kwargs={"pk": pk})
 
-    return render_markdown(body, resolve_mention=resolve)
+    return render_markdown(
+        body,
+        resolve_mention=resolve,
+        resolve_citation=citation_resolver(community_id),
+    )
 
 
 def preview(user: User, body: str, *, key: str = "") -> str:
@@ -199,7 +204,10 @@ def create_thread(
         author, Action.START_ANNOUNCEMENT, community
     ):
         raise PermissionDenied("Only instructors and owners can post announcements.")
-    if category is not None and category.community_id != community.pk:
+    if category is not None and (
+        category.community_id != community.pk
+        or not policy.can(author, Action.VIEW, category)
+    ):
         raise ValidationError({"category": "Choose a category of this community."})
     if is_anonymous and not policy.can(
         author, Action.POST_ANONYMOUSLY, category or community
