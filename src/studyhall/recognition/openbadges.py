@@ -74,7 +74,9 @@ def issuer_profile() -> dict[str, Any]:
 
 def badge_image_url(badge: Badge) -> str:
     if badge.image:
-        return absolute(reverse("recognition:badge-image", kwargs={"uid": badge.uid}))
+        return absolute(
+            reverse("recognition:badge-image", kwargs={"badge_uid": badge.uid})
+        )
     return absolute(static("recognition/badge.png"))
 
 
@@ -84,14 +86,14 @@ def badge_class(badge: Badge) -> dict[str, Any]:
         "@context": OB2_CONTEXT,
         "type": "BadgeClass",
         "id": absolute(
-            reverse("recognition:ob-badge-class", kwargs={"uid": badge.uid})
+            reverse("recognition:ob-badge-class", kwargs={"badge_uid": badge.uid})
         ),
         "name": badge.name,
         "description": badge.description,
         "image": badge_image_url(badge),
         "criteria": {
             "id": absolute(
-                reverse("recognition:badge-detail", kwargs={"uid": badge.uid})
+                reverse("recognition:badge-detail", kwargs={"badge_uid": badge.uid})
             ),
             "narrative": badge.criteria,
         },
@@ -100,7 +102,9 @@ def badge_class(badge: Badge) -> dict[str, Any]:
 
 
 def assertion_url(award: BadgeAward) -> str:
-    return absolute(reverse("recognition:ob-assertion", kwargs={"uid": award.uid}))
+    return absolute(
+        reverse("recognition:ob-assertion", kwargs={"award_uid": award.uid})
+    )
 
 
 def assertion(award: BadgeAward) -> dict[str, Any]:
@@ -119,7 +123,7 @@ def assertion(award: BadgeAward) -> dict[str, Any]:
         "verification": {"type": "hosted"},
         "issuedOn": award.created_at.isoformat(),
         "evidence": absolute(
-            reverse("recognition:award-detail", kwargs={"uid": award.uid})
+            reverse("recognition:award-detail", kwargs={"award_uid": award.uid})
         ),
     }
     if award.revoked_at is not None:
@@ -229,7 +233,9 @@ def credential(award: BadgeAward) -> dict[str, Any]:
     badge = award.badge
     unsigned: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB3_CONTEXT],
-        "id": absolute(reverse("recognition:ob-credential", kwargs={"uid": award.uid})),
+        "id": absolute(
+            reverse("recognition:ob-credential", kwargs={"award_uid": award.uid})
+        ),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": badge.name,
         "issuer": {
@@ -260,7 +266,9 @@ def credential(award: BadgeAward) -> dict[str, Any]:
             },
         },
         "credentialStatus": {
-            "id": absolute(reverse("recognition:ob-status", kwargs={"uid": award.uid})),
+            "id": absolute(
+                reverse("recognition:ob-status", kwargs={"award_uid": award.uid})
+            ),
             "type": "1EdTechRevocationList",
         },
     }
@@ -290,9 +298,11 @@ def sign(document: dict[str, Any]) -> dict[str, Any]:
 def credential_status(award: BadgeAward) -> dict[str, Any]:
     """Return whether a credential stands, for verifiers following credentialStatus."""
     return {
-        "id": absolute(reverse("recognition:ob-status", kwargs={"uid": award.uid})),
+        "id": absolute(
+            reverse("recognition:ob-status", kwargs={"award_uid": award.uid})
+        ),
         "credential": absolute(
-            reverse("recognition:ob-credential", kwargs={"uid": award.uid})
+            reverse("recognition:ob-credential", kwargs={"award_uid": award.uid})
         ),
         "revoked": award.revoked_at is not None,
         "revocationReason": award.revocation_reason,
