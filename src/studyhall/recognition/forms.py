@@ -29,7 +29,9 @@ class KudosForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = [("", "Choose a member")] + [
+        field = self.fields["recipient"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a member")] + [
             (p.handle, f"{p.display_name} (@{p.handle})") for p in people
         ]
 
@@ -131,9 +133,9 @@ class CertificateBatchForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].choices = [
-            (p.pk, f"{p.display_name} (@{p.handle})") for p in people
-        ]
+        field = self.fields["members"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.pk, f"{p.display_name} (@{p.handle})") for p in people]
 
 
 class ReasonForm(forms.Form):

@@ -58,7 +58,18 @@ def apply(type: str, payload: dict[str, Any], actor_id: int | None) -> None:
     post = _live_post(payload.get("post"))
     if post is None:
         return
-    common = {"actor_id": actor_id, "post": post, "thread_id": post.thread_id}
+
+    def award(kind: str, key: str) -> None:
+        award_points(
+            post.community_id,
+            post.author_id,
+            kind,
+            source_key=key,
+            actor_id=actor_id,
+            post=post,
+            thread_id=post.thread_id,
+        )
+
     if type == "answer.accepted":
         # Accepting another answer replaces the first, without an answer.cleared.
         reverse_for_thread(
@@ -68,27 +79,12 @@ def apply(type: str, payload: dict[str, Any], actor_id: int | None) -> None:
             reason="Another answer was accepted.",
         )
         if post.thread.accepted_post_id == post.pk:
-            award_points(
-                post.community_id,
-                post.author_id,
-                Kind.ANSWER_ACCEPTED,
-                source_key=f"accepted:{post.pk}",
-                **common,
-            )
+            award(Kind.ANSWER_ACCEPTED, f"accepted:{post.pk}")
     elif type == "post.endorsed":
         if post.endorsed_at is not None:
-            award_points(
-                post.community_id,
-                post.author_id,
-                Kind.REPLY_ENDORSED,
-                source_key=f"endorsed:{post.pk}",
-                **common,
-            )
+            award(Kind.REPLY_ENDORSED, f"endorsed:{post.pk}")
     elif type == "reaction.changed":
-        award_points(
-            post.community_id,
-            post.author_id,
+        award(
             Kind.REACTION_RECEIVED,
-            source_key=f"reaction:{post.pk}:{actor_id}:{payload.get('kind')}",
-            **common,
+            f"reaction:{post.pk}:{actor_id}:{payload.get('kind')}",
         )

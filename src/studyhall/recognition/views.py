@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -429,7 +430,7 @@ def badge_detail(request: HttpRequest, badge_uid: str) -> HttpResponse:
     return render(request, "recognition/badge_detail.html", {"badge": badge})
 
 
-def badge_image(request: HttpRequest, badge_uid: str) -> HttpResponse:
+def badge_image(request: HttpRequest, badge_uid: str) -> HttpResponseBase:
     badge = selectors.badge_by_uid(badge_uid)
     if not badge.image:
         return HttpResponseRedirect(openbadges.badge_image_url(badge))
