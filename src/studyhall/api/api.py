@@ -19,6 +19,7 @@ from studyhall.api import accounts, communities, threads
 from studyhall.api.docs import SWAGGER_SETTINGS, LocalSwagger
 from studyhall.api.errors import NOT_FOUND_MESSAGE, error_body, install_error_handlers
 from studyhall.api.security import AnonymousAccess
+from studyhall.recognition.api import router as recognition_router
 
 DESCRIPTION = """\
 The studyhall REST API: the same rules and data as the pages.
@@ -106,3 +107,4 @@ install_error_handlers(api)
 api.add_router("", accounts.router)
 api.add_router("", communities.router)
 api.add_router("", threads.router)
+api.add_router("", recognition_router)
