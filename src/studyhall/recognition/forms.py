@@ -11,7 +11,7 @@ from studyhall.recognition.models import Certificate, Kind
 
 class FeedbackForm(forms.Form):
     body = forms.CharField(
-        label="Private feedback",
+        label="Your feedback for the author",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         help_text="Only the author and the community's staff will see this.",
