@@ -90,7 +90,11 @@ def award_points(
             )
             if member is None:
                 return None
-            if PointEvent.objects.filter(open_key=source_key).exists():
+            standing = PointEvent.objects.filter(open_key=source_key).first()
+            if standing is not None:
+                # Heard again (a retried task): finish what the first call may
+                # not have, the badge check, and award nothing new.
+                _check_badges(standing)
                 return None
             points = rule.points
             now = timezone.now()
@@ -113,10 +117,14 @@ def award_points(
     except IntegrityError:
         # The same event was heard twice at once; the other call recorded it.
         return None
+    _check_badges(event)
+    return event
+
+
+def _check_badges(event: PointEvent) -> None:
     from studyhall.recognition.services.badges import check_automatic_badges
 
     check_automatic_badges(event)
-    return event
 
 
 def _earned_today(member: Membership, kind: str, now: dt.datetime) -> int:
