@@ -24,6 +24,13 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/accept": {"post"},
     "/api/v1/replies/{reply_id}/endorsement": {"post", "delete"},
     "/api/v1/replies/{reply_id}/reactions/{kind}": {"put", "delete"},
+    # Recognition (docs/recognition.md).
+    "/api/v1/communities/{slug}/leaderboard": {"get"},
+    "/api/v1/communities/{slug}/point-rules": {"get"},
+    "/api/v1/communities/{slug}/kudos": {"get", "post"},
+    "/api/v1/replies/{reply_id}/feedback": {"get", "post"},
+    "/api/v1/me/progress": {"get"},
+    "/api/v1/awards/{award_uid}": {"get"},
 }
 
 

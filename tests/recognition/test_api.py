@@ -79,7 +79,7 @@ def test_private_feedback_through_the_api(
     client, community, student, other_student, instructor
 ):
     post = ask(student, community).posts.get(number=1)
-    url = f"/api/v1/posts/{post.pk}/feedback"
+    url = f"/api/v1/replies/{post.pk}/feedback"
     client.force_login(other_student)
     refused = client.post(url, {"body": "hi"}, content_type="application/json")
     client.force_login(instructor)

@@ -200,26 +200,26 @@ def give_kudos(request: HttpRequest, slug: str, payload: KudosIn) -> Any:
 
 
 @router.get(
-    "/posts/{post_pk}/feedback",
+    "/replies/{reply_id}/feedback",
     response={200: list[FeedbackOut], **ERRORS},
     auth=ANYONE,
 )
-def list_feedback(request: HttpRequest, post_pk: Id) -> Any:
+def list_feedback(request: HttpRequest, reply_id: Id) -> Any:
     """List the private feedback on a post: only its author and staff see any."""
     user = viewer(request)
-    post = board.visible_post(user, post_pk)
+    post = board.visible_post(user, reply_id)
     return [_feedback_out(f) for f in selectors.feedback_on_post(user, post)]
 
 
 @router.post(
-    "/posts/{post_pk}/feedback",
+    "/replies/{reply_id}/feedback",
     response={201: FeedbackOut, **ERRORS},
     auth=SIGNED_IN,
 )
-def give_feedback(request: HttpRequest, post_pk: Id, payload: FeedbackIn) -> Any:
+def give_feedback(request: HttpRequest, reply_id: Id, payload: FeedbackIn) -> Any:
     """Give private feedback on a learner's post (instructors and owners)."""
     user = viewer(request)
-    post = board.visible_post(user, post_pk)
+    post = board.visible_post(user, reply_id)
     feedback = services.give_feedback(user, post, body=payload.body)
     return Status(201, _feedback_out(feedback))
 
