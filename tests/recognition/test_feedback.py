@@ -251,3 +251,28 @@ def test_feedback_on_replies_too(community, student, mentor, instructor):
     feedback = services.give_feedback(instructor, reply, body="Thorough.")
 
     assert selectors.feedback_on_post(mentor, reply) == [feedback]
+
+
+def test_recipients_hear_of_feedback_kudos_and_badges_on_their_own_stream(
+    settle, community, owner, instructor, student, other_student
+):
+    from studyhall.realtime.models import Event
+
+    post = ask(student, community).posts.get(number=1)
+    badge = services.define_badge(
+        owner, community, name="Star", description="d", criteria="c"
+    )
+
+    with settle():
+        feedback = services.give_feedback(instructor, post, body="Secret words")
+        kudos = services.give_kudos(other_student, community, student, note="Ta")
+        award = services.award_badge(instructor, badge, student)
+
+    events = list(
+        Event.objects.filter(stream=f"user.{student.pk}").values_list("type", "payload")
+    )
+    assert events == [
+        ("feedback.given", {"feedback": feedback.pk, "post": post.pk}),
+        ("kudos.received", {"kudos": kudos.pk, "community": community.pk}),
+        ("badge.awarded", {"award": str(award.uid), "badge": badge.pk}),
+    ]

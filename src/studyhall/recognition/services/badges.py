@@ -17,7 +17,9 @@ from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership
 from studyhall.core.text import clean_text
 from studyhall.policy import Action
+from studyhall.realtime.services import publish
 from studyhall.recognition.models import Badge, BadgeAward, Kind, PointEvent
+from studyhall.recognition.services.points import user_stream
 
 
 @dataclass(frozen=True)
@@ -151,10 +153,15 @@ def grant_badge(
                 salt=secrets.token_hex(16),
                 awarded_by=awarded_by,
             )
+            # A notifications listener tells the recipient from their stream.
+            publish(
+                user_stream(recipient.pk),
+                "badge.awarded",
+                {"award": str(award.uid), "badge": badge.pk},
+                actor=awarded_by,
+            )
     except IntegrityError:
         return None
-    # Notifications: a "badge.awarded" notice to the recipient belongs here,
-    # once the notifications app offers a service for it.
     return award
 
 

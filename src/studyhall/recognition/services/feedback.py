@@ -12,6 +12,7 @@ from studyhall.core.markdown import render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Post
 from studyhall.policy import Action
+from studyhall.realtime.services import publish
 from studyhall.recognition.models import (
     Feedback,
     FeedbackRequest,
@@ -21,7 +22,7 @@ from studyhall.recognition.models import (
     RubricCriterion,
     RubricScore,
 )
-from studyhall.recognition.services.points import award_points
+from studyhall.recognition.services.points import award_points, user_stream
 
 FEEDBACK_MAX = 5000
 KUDOS_NOTE_MAX = 280
@@ -41,11 +42,18 @@ def give_feedback(actor: User, post: Post, *, body: str) -> Feedback:
                 "body": f"Use at most {FEEDBACK_MAX:,} characters (this has {len(body):,})."
             }
         )
-    feedback = Feedback.objects.create(
-        post=post, author=actor, body=body, body_html=render_markdown(body)
-    )
-    # Notifications: the learner (post.author) should be notified here, at once,
-    # with a link to recognition:post-feedback; the notice must not carry the text.
+    with transaction.atomic():
+        feedback = Feedback.objects.create(
+            post=post, author=actor, body=body, body_html=render_markdown(body)
+        )
+        # The learner's own stream: a notifications listener tells them at once.
+        # The payload carries ids only; the text stays behind the policy.
+        publish(
+            user_stream(post.author_id),
+            "feedback.given",
+            {"feedback": feedback.pk, "post": post.pk},
+            actor=actor,
+        )
     return feedback
 
 
@@ -74,6 +82,12 @@ def give_kudos(
     with transaction.atomic():
         kudos = Kudos.objects.create(
             community=community, giver=giver, recipient=recipient, note=note
+        )
+        publish(
+            user_stream(recipient.pk),
+            "kudos.received",
+            {"kudos": kudos.pk, "community": community.pk},
+            actor=giver,
         )
     award_points(
         community.pk,
@@ -175,6 +189,12 @@ def respond_to_request(
                 RubricScore(response=response, criterion=c, score=scores[c.pk])
                 for c in criteria
             )
+            publish(
+                user_stream(post.author_id),
+                "feedback.responded",
+                {"response": response.pk, "post": post.pk},
+                actor=actor,
+            )
     except IntegrityError:
         raise ValidationError(
             {"comment": "You have already given feedback on this post."}
@@ -185,5 +205,4 @@ def respond_to_request(
         Kind.FEEDBACK_GIVEN,
         source_key=f"review:{response.pk}",
     )
-    # Notifications: the learner (post.author) should hear of a new response here.
     return response

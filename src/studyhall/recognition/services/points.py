@@ -26,6 +26,11 @@ from studyhall.recognition.models import (
 )
 
 
+def user_stream(user_id: int) -> str:
+    """Return a person's own stream, where recognition tells them what they got."""
+    return f"user.{user_id}"
+
+
 @dataclass(frozen=True)
 class Rule:
     kind: str
