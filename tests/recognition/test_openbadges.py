@@ -1,8 +1,9 @@
 """Open Badges documents checked against the published specifications.
 
-The `openbadges` validator from PyPI is not used: it pins libraries far
-older than this project's (Click 6.7, jsonschema 2.6, pytz 2017) and fetches
-JSON-LD contexts over the network, which the tests may not reach. Instead
+The `openbadges` validator from PyPI (1.1.2) is not used: it pins
+Click==6.7, which cannot be installed beside uvicorn (click>=7.0), along
+with jsonschema 2.6 and PyLD 0.7.1, and it dereferences every JSON-LD
+context over HTTP with requests, which the tests may not reach. Instead
 these checks follow the Open Badges 2.0 specification's hosted verification
 (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html)
 and the eddsa-jcs-2022 cryptosuite of W3C Data Integrity EdDSA
