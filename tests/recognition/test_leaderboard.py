@@ -185,3 +185,32 @@ def test_point_rules_page_lets_instructors_edit(client, community, instructor, s
 
     assert response.status_code == 302
     assert services.rules_for(community)[Kind.ANSWER_ACCEPTED].points == 1
+
+
+def test_staff_tabs_show_to_instructors_only(client, community, instructor, student):
+    url = reverse("recognition:kudos", kwargs={"slug": community.slug})
+    client.force_login(student)
+    as_student = client.get(url).content.decode()
+    client.force_login(instructor)
+    as_instructor = client.get(url).content.decode()
+
+    assert ">Certificates</a>" not in as_student
+    assert ">Certificates</a>" in as_instructor and ">Rubric</a>" in as_instructor
+
+
+def test_daily_cap_counts_only_today(community, student):
+    give_yesterday = PointEvent.objects.create(
+        community=community,
+        user=student,
+        kind=Kind.REACTION_RECEIVED,
+        points=20,
+        source_key="old",
+        created_at=timezone.now() - dt.timedelta(days=1, hours=1),
+    )
+
+    today = services.award_points(
+        community.pk, student.pk, Kind.REACTION_RECEIVED, source_key="new"
+    )
+
+    assert give_yesterday.points == 20
+    assert today is not None and today.points == 2

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.communities.models import Community
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.discussions import selectors as board
 from studyhall.policy import Action
@@ -30,6 +31,12 @@ from studyhall.recognition import forms, openbadges, selectors, services
 from studyhall.recognition.models import RubricCriterion
 from studyhall.recognition.pdf import certificate_pdf
 from studyhall.recognition.share import ShareCard, linkedin_add_certification
+
+
+def _is_staff_here(request: HttpRequest, community: Community) -> bool:
+    """Whether to show the staff tabs (rubric, certificates)."""
+    return policy.can(request.user, Action.MANAGE_RECOGNITION, community)
+
 
 # --- my dashboard -------------------------------------------------------------------
 
@@ -166,6 +173,7 @@ def leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
         "recognition/leaderboard.html",
         {
             "community": community,
+            "is_staff_here": _is_staff_here(request, community),
             "board": view,
             "periods": selectors.PERIODS,
             "can_manage": policy.can(
@@ -232,6 +240,7 @@ def point_rules(request: HttpRequest, slug: str) -> HttpResponse:
         "recognition/point_rules.html",
         {
             "community": community,
+            "is_staff_here": _is_staff_here(request, community),
             "rules": rules.values(),
             "options": options,
             "form": form,
@@ -269,7 +278,12 @@ def kudos(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "recognition/kudos.html",
-        {"community": community, "items": items, "form": form},
+        {
+            "community": community,
+            "is_staff_here": _is_staff_here(request, community),
+            "items": items,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -283,6 +297,7 @@ def feedback_wanted(request: HttpRequest, slug: str) -> HttpResponse:
         "recognition/feedback_wanted.html",
         {
             "community": community,
+            "is_staff_here": _is_staff_here(request, community),
             "requests": selectors.open_requests(request.user, community),
         },
     )
@@ -307,6 +322,7 @@ def rubric(request: AuthedRequest, slug: str) -> HttpResponse:
         "recognition/rubric.html",
         {
             "community": community,
+            "is_staff_here": _is_staff_here(request, community),
             "criteria": selectors.rubric_for(community),
             "form": form,
         },
@@ -369,6 +385,7 @@ def community_badges(request: HttpRequest, slug: str) -> HttpResponse:
         "recognition/community_badges.html",
         {
             "community": community,
+            "is_staff_here": _is_staff_here(request, community),
             "badges": selectors.badges_for(community),
             "form": form if can_define else None,
             "can_award": can_award,
@@ -524,7 +541,12 @@ def certificates(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "recognition/certificates.html",
-        {"community": community, "issued": issued, "form": form},
+        {
+            "community": community,
+            "is_staff_here": True,
+            "issued": issued,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 
