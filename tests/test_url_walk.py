@@ -82,7 +82,9 @@ def world():
         people["instructor"], private, title=f"{SECRET} live"
     )
     live.ask_question(shy, live_session, body="shy question", is_anonymous=True)
+    recognition = _recognition_world(private, people, thread)
     return {
+        **recognition,
         "room": room,
         "message": message,
         "dm": dm,
@@ -95,6 +97,40 @@ def world():
         "anon_reply": anon_reply,
         "membership": pending,
         "shy": shy,
+    }
+
+
+def _recognition_world(private: Community, people: dict[str, Any], thread: Any) -> dict:
+    """Feedback, a rubric and a batch in the private community; a badge award and
+    a certificate in a public one (their public pages are reached by their ids)."""
+    from studyhall.recognition import services as recognition
+
+    opening = thread.posts.get(number=1)
+    recognition.give_feedback(people["instructor"], opening, body=f"Feedback {SECRET}")
+    criterion = recognition.add_criterion(people["instructor"], private, name="Clarity")
+    recognition.request_feedback(people["student"], opening, note=f"Note {SECRET}")
+    batch = recognition.request_certificates(
+        people["instructor"],
+        private,
+        user_ids=[people["student"].pk],
+        kind="completion",
+    )
+    public = CommunityFactory(name="Open Lecture", visibility="public")
+    host = make_member(public, "owner")
+    learner = make_member(public, "student")
+    badge = recognition.define_badge(
+        host, public, name="Star", description="Shone.", criteria="Staff decide."
+    )
+    award = recognition.award_badge(host, badge, learner)
+    certificate = recognition.issue_certificate(
+        public, learner, kind="completion", issued_by=host
+    )
+    return {
+        "badge": badge,
+        "award": award,
+        "certificate": certificate,
+        "criterion": criterion,
+        "batch": batch,
     }
 
 
@@ -125,6 +161,11 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "live_id": "1",
         "poll_id": "1",
         "question_id": "1",
+        "badge_uid": str(world["badge"].uid),
+        "award_uid": str(world["award"].uid),
+        "certificate_uid": str(world["certificate"].uid),
+        "criterion_id": str(world["criterion"].pk),
+        "batch_id": str(world["batch"].pk),
     }
 
 

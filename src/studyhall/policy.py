@@ -22,6 +22,7 @@ from studyhall.discussions.models import Category, Post, Thread
 from studyhall.groups.models import GroupMembership, StudyGroup
 from studyhall.library.models import LibraryItem
 from studyhall.live.models import LiveSession, Question
+from studyhall.recognition.models import Feedback, FeedbackResponse
 
 M = TypeVar("M", bound=Model)
 
@@ -60,6 +61,16 @@ class Action(enum.Enum):
     RECOMMEND = "recommend"
     TAKE_PART = "take_part"
     HOST_LIVE = "host_live"
+    # Recognition (issue 6).
+    GIVE_FEEDBACK = "give_feedback"
+    REQUEST_FEEDBACK = "request_feedback"
+    RESPOND_FEEDBACK = "respond_feedback"
+    GIVE_KUDOS = "give_kudos"
+    VIEW_LEADERBOARD = "view_leaderboard"
+    MANAGE_RECOGNITION = "manage_recognition"
+    DEFINE_BADGES = "define_badges"
+    AWARD_BADGES = "award_badges"
+    ISSUE_CERTIFICATES = "issue_certificates"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -87,6 +98,12 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.RECOMMEND: TEACHING_ROLES,
     Action.HOST_LIVE: TEACHING_ROLES,
     Action.TAKE_PART: frozenset(Role),
+    Action.GIVE_KUDOS: frozenset(Role),
+    Action.VIEW_LEADERBOARD: frozenset(Role),
+    Action.MANAGE_RECOGNITION: TEACHING_ROLES,
+    Action.DEFINE_BADGES: frozenset({Role.OWNER}),
+    Action.AWARD_BADGES: TEACHING_ROLES,
+    Action.ISSUE_CERTIFICATES: TEACHING_ROLES,
 }
 
 
@@ -173,6 +190,8 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
         return _can_message(snap, action, obj)
     if obj is None and action is Action.START_CONVERSATION:
         return snap.user_id is not None and snap.is_verified
+    if isinstance(obj, Feedback | FeedbackResponse) and action is Action.VIEW:
+        return _can_view_private_note(snap, obj)
     if obj is None and action is Action.CREATE_COMMUNITY:
         if snap.user_id is None or not snap.is_verified:
             return False
@@ -270,6 +289,12 @@ def _can_post(snap: Snapshot, action: Action, post: Post) -> bool:
         )
     if action is Action.SEE_ANONYMOUS_AUTHOR:
         return is_author or role in STAFF_ROLES
+    if action is Action.GIVE_FEEDBACK:
+        return not post.is_deleted and not is_author and role in TEACHING_ROLES
+    if action is Action.REQUEST_FEEDBACK:
+        return not post.is_deleted and is_author
+    if action is Action.RESPOND_FEEDBACK:
+        return not post.is_deleted and not is_author
     raise TypeError(f"no rule for {action} on a post")
 
 
@@ -353,6 +378,17 @@ def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
             and (is_author or role in STAFF_ROLES)
         )
     raise TypeError(f"no rule for {action} on a message")
+def _can_view_private_note(snap: Snapshot, note: Feedback | FeedbackResponse) -> bool:
+    """Private feedback and rubric responses: the learner, the writer and staff."""
+    if isinstance(note, Feedback):
+        post, writer_id = note.post, note.author_id
+    else:
+        post, writer_id = note.request.post, note.responder_id
+    if not _can_post(snap, Action.VIEW, post):
+        return False
+    if snap.user_id is not None and snap.user_id in {post.author_id, writer_id}:
+        return True
+    return snap.role_in(post.community_id) in STAFF_ROLES
 
 
 def _may_post_anonymously(
@@ -419,6 +455,12 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(_visible_rooms_q(snap, ""))
     if model is Message:
         return queryset.filter(_visible_rooms_q(snap, "room__"))
+    if model is Feedback:
+        return queryset.filter(_visible_private_notes_q(snap, "post__", "author_id"))
+    if model is FeedbackResponse:
+        return queryset.filter(
+            _visible_private_notes_q(snap, "request__post__", "responder_id")
+        )
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 
@@ -453,6 +495,15 @@ def _visible_rooms_q(snap: Snapshot, prefix: str) -> Q:
     return direct | (
         in_community & Q(**{f"{prefix}community_id__in": list(snap.roles)}) & open_to_me
     )
+def _visible_private_notes_q(snap: Snapshot, post: str, writer: str) -> Q:
+    q = _visible_threads_q(snap, f"{post}thread__")
+    if snap.is_superuser:
+        return q
+    staff = [c for c, r in snap.roles.items() if r in STAFF_ROLES]
+    mine = Q(**{f"{post}author_id": snap.user_id}) | Q(**{writer: snap.user_id})
+    if snap.user_id is None:
+        mine = Q(pk__in=[])
+    return q & (mine | Q(**{f"{post}community_id__in": staff}))
 
 
 def listed(user: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:

@@ -77,6 +77,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "studyhall")
+# The contact address in the Open Badges issuer profile.
+BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "badges@localhost")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
     "studyhall.groups",
     "studyhall.library",
     "studyhall.live",
+    "studyhall.recognition",
     "studyhall.api",
 ]
 

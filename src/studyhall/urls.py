@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("studyhall.groups.urls")),
     path("", include("studyhall.library.urls")),
     path("", include("studyhall.live.urls")),
+    path("", include("studyhall.recognition.urls")),
     path("accounts/", include("studyhall.accounts.urls")),
     path("", include("studyhall.notifications.urls")),
     path("api/v1/", api.urls),

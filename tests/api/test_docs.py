@@ -44,6 +44,13 @@ EXPECTED_PATHS = {
     "/api/v1/live/{live_id}/polls/{poll_id}/votes": {"post"},
     "/api/v1/live/{live_id}/questions": {"post"},
     "/api/v1/live/{live_id}/questions/{question_id}/upvote": {"post"},
+    # Recognition (docs/recognition.md).
+    "/api/v1/communities/{slug}/leaderboard": {"get"},
+    "/api/v1/communities/{slug}/point-rules": {"get"},
+    "/api/v1/communities/{slug}/kudos": {"get", "post"},
+    "/api/v1/replies/{reply_id}/feedback": {"get", "post"},
+    "/api/v1/me/progress": {"get"},
+    "/api/v1/awards/{award_uid}": {"get"},
 }
 
 

@@ -20,6 +20,7 @@ from studyhall.api.docs import SWAGGER_SETTINGS, LocalSwagger
 from studyhall.api.errors import NOT_FOUND_MESSAGE, error_body, install_error_handlers
 from studyhall.api.security import AnonymousAccess
 from studyhall.notifications import api as notifications
+from studyhall.recognition.api import router as recognition_router
 
 DESCRIPTION = """\
 The studyhall REST API: the same rules and data as the pages.
@@ -110,3 +111,4 @@ api.add_router("", threads.router)
 api.add_router("", notifications.router)
 api.add_router("", chat.router)
 api.add_router("", groups.router)
+api.add_router("", recognition_router)

@@ -218,6 +218,8 @@ class ThreadPage:
     first_unread_number: int | None
     draft: Draft | None
     accepted: PostView | None
+    # The viewer's read mark before this view (None for visitors; 0 when never read).
+    read_number: int | None = None
 
 
 def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
@@ -232,11 +234,19 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         "author", "reply_to__author", "endorsed_by"
     )
     total = thread.last_post_number
-    result = paginate(posts_qs.order_by("number"), page, size, total=total)
-    ids = [p.pk for p in result.items]
+    page_count = max(1, -(-total // size))
+    number = min(max(page, 1), page_count)
+    # Posts are numbered 1..last_post_number without gaps (deletion is soft),
+    # so a page is a range of numbers; the accepted answer, wherever it is,
+    # comes in the same query.
+    start = (number - 1) * size
+    in_page = Q(number__gt=start, number__lte=start + size)
     accepted_id = thread.accepted_post_id
-    extra_ids = [accepted_id] if accepted_id and accepted_id not in ids else []
-    accepted_extra = list(posts_qs.filter(pk__in=extra_ids)) if extra_ids else []
+    wanted = in_page | Q(pk=accepted_id) if accepted_id else in_page
+    rows = list(posts_qs.filter(wanted).order_by("number"))
+    items = [p for p in rows if start < p.number <= start + size]
+    accepted_extra = [p for p in rows if not start < p.number <= start + size]
+    result = Page(items=items, number=number, page_count=page_count, total=total)
     extras = post_extras(user, thread.community_id, result.items + accepted_extra)
     read_number = None
     draft = None
@@ -295,6 +305,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         first_unread_number=first_unread,
         draft=draft,
         accepted=accepted if accepted and accepted.post.number != 1 else None,
+        read_number=read_number,
     )
 
 

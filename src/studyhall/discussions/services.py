@@ -520,11 +520,19 @@ def set_pinned(actor: User, thread: Thread, *, pinned: bool) -> Thread:
 # --- reading and drafts --------------------------------------------------------
 
 
-def mark_read(user: User, thread: Thread, *, number: int) -> None:
-    """Record that the person has read the thread up to a post number (never backwards)."""
+def mark_read(
+    user: User, thread: Thread, *, number: int, known: int | None = None
+) -> None:
+    """Record that the person has read the thread up to a post number (never backwards).
+
+    `known` is the mark as the caller already read it; when it is already at
+    or past `number`, nothing needs writing.
+    """
     if not user.is_authenticated:
         return
     number = min(number, thread.last_post_number)
+    if known is not None and known >= number:
+        return
     updated = ReadMark.objects.filter(
         user=user, thread=thread, last_read_number__lt=number
     ).update(last_read_number=number, updated_at=timezone.now())

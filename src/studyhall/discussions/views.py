@@ -155,7 +155,10 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reply_form = _reply_form(request, view)
     if view.posts.items and request.user.is_authenticated:
         services.mark_read(
-            request.user, thread, number=view.posts.items[-1].post.number
+            request.user,
+            thread,
+            number=view.posts.items[-1].post.number,
+            known=view.read_number,
         )
     return render(
         request,

@@ -1,0 +1,243 @@
+"""Recognition in the REST API: leaderboards, rules, kudos, feedback, badges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema, Status
+
+from studyhall.accounts.models import User
+from studyhall.api.params import Id
+from studyhall.api.schemas import ERRORS
+from studyhall.api.security import ANYONE, SIGNED_IN, viewer
+from studyhall.discussions import selectors as board
+from studyhall.recognition import openbadges, selectors, services
+
+router = Router(tags=["recognition"])
+
+Period = Literal["week", "term", "all"]
+
+
+class LeaderOut(Schema):
+    rank: int
+    handle: str
+    display_name: str
+    points: int
+    is_you: bool
+
+
+class LeaderboardOut(Schema):
+    period: Period
+    enabled: bool = Field(description="False when instructors turned leaderboards off.")
+    you_are_hidden: bool
+    items: list[LeaderOut]
+
+
+class RuleOut(Schema):
+    kind: str
+    label: str
+    points: int
+    daily_cap: int | None
+
+
+class KudosIn(Schema):
+    recipient: str = Field(description="The member's @handle, without the @.")
+    note: str = Field(description="Up to 280 characters.")
+
+
+class KudosOut(Schema):
+    id: int
+    giver: str
+    recipient: str
+    note: str
+    created_at: datetime
+
+
+class FeedbackIn(Schema):
+    body: str = Field(description="Markdown; up to 5,000 characters.")
+
+
+class FeedbackOut(Schema):
+    id: int
+    post: int
+    author: str
+    body: str
+    body_html: str
+    created_at: datetime
+
+
+class AwardOut(Schema):
+    id: str
+    badge: str
+    community: str
+    awarded_at: datetime
+    revoked: bool
+    page_url: str
+    assertion_url: str
+    credential_url: str
+
+
+class ProgressOut(Schema):
+    streak_days: int
+    helped_this_week: int
+    weekly_goal: int
+    badges: list[AwardOut]
+
+
+def _award_out(award: Any) -> AwardOut:
+    uid = {"award_uid": award.uid}
+    return AwardOut(
+        id=str(award.uid),
+        badge=award.badge.name,
+        community=award.community.name,
+        awarded_at=award.created_at,
+        revoked=award.is_revoked,
+        page_url=openbadges.absolute(reverse("recognition:award-detail", kwargs=uid)),
+        assertion_url=openbadges.assertion_url(award),
+        credential_url=openbadges.absolute(
+            reverse("recognition:ob-credential", kwargs=uid)
+        ),
+    )
+
+
+def _feedback_out(f: Any) -> FeedbackOut:
+    return FeedbackOut(
+        id=f.pk,
+        post=f.post_id,
+        author=f.author.handle,
+        body=f.body,
+        body_html=f.body_html,
+        created_at=f.created_at,
+    )
+
+
+@router.get(
+    "/communities/{slug}/leaderboard",
+    response={200: LeaderboardOut, **ERRORS},
+    auth=ANYONE,
+)
+def get_leaderboard(request: HttpRequest, slug: str, period: Period = "week") -> Any:
+    """Show the community's leaderboard for a period; members only."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    result = selectors.leaderboard(user, community, period=period)
+    return LeaderboardOut(
+        period=result.period,  # type: ignore[arg-type]
+        enabled=result.is_enabled,
+        you_are_hidden=result.is_hidden,
+        items=[
+            LeaderOut(
+                rank=r.rank,
+                handle=r.handle,
+                display_name=r.name,
+                points=r.points,
+                is_you=r.is_you,
+            )
+            for r in result.rows
+        ],
+    )
+
+
+@router.get(
+    "/communities/{slug}/point-rules",
+    response={200: list[RuleOut], **ERRORS},
+    auth=ANYONE,
+)
+def list_point_rules(request: HttpRequest, slug: str) -> Any:
+    """List how contributions earn points in the community, with daily caps."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    return [
+        RuleOut(kind=r.kind, label=r.label, points=r.points, daily_cap=r.daily_cap)
+        for r in services.rules_for(community).values()
+    ]
+
+
+@router.get(
+    "/communities/{slug}/kudos", response={200: list[KudosOut], **ERRORS}, auth=ANYONE
+)
+def list_kudos(request: HttpRequest, slug: str) -> Any:
+    """List the community's latest 50 kudos; members only."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    return [
+        KudosOut(
+            id=k.pk,
+            giver=k.giver.handle,
+            recipient=k.recipient.handle,
+            note=k.note,
+            created_at=k.created_at,
+        )
+        for k in selectors.kudos_for(user, community)[:50]
+    ]
+
+
+@router.post(
+    "/communities/{slug}/kudos", response={201: KudosOut, **ERRORS}, auth=SIGNED_IN
+)
+def give_kudos(request: HttpRequest, slug: str, payload: KudosIn) -> Any:
+    """Thank a member of the community with a short note."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    recipient = User.objects.filter(handle__iexact=payload.recipient).first()
+    if recipient is None:
+        raise ValidationError({"recipient": "Choose a member of this community."})
+    kudos = services.give_kudos(user, community, recipient, note=payload.note)
+    return Status(
+        201,
+        KudosOut(
+            id=kudos.pk,
+            giver=user.handle,
+            recipient=recipient.handle,
+            note=kudos.note,
+            created_at=kudos.created_at,
+        ),
+    )
+
+
+@router.get(
+    "/replies/{reply_id}/feedback",
+    response={200: list[FeedbackOut], **ERRORS},
+    auth=ANYONE,
+)
+def list_feedback(request: HttpRequest, reply_id: Id) -> Any:
+    """List the private feedback on a post: only its author and staff see any."""
+    user = viewer(request)
+    post = board.visible_post(user, reply_id)
+    return [_feedback_out(f) for f in selectors.feedback_on_post(user, post)]
+
+
+@router.post(
+    "/replies/{reply_id}/feedback",
+    response={201: FeedbackOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def give_feedback(request: HttpRequest, reply_id: Id, payload: FeedbackIn) -> Any:
+    """Give private feedback on a learner's post (instructors and owners)."""
+    user = viewer(request)
+    post = board.visible_post(user, reply_id)
+    feedback = services.give_feedback(user, post, body=payload.body)
+    return Status(201, _feedback_out(feedback))
+
+
+@router.get("/me/progress", response={200: ProgressOut, **ERRORS}, auth=SIGNED_IN)
+def my_progress(request: HttpRequest) -> Any:
+    """Show your streak, weekly goal and badges, as the dashboard does."""
+    user = viewer(request)
+    view = selectors.dashboard(user)
+    return ProgressOut(
+        streak_days=view.streak_days,
+        helped_this_week=view.helped_this_week,
+        weekly_goal=view.goal,
+        badges=[_award_out(a) for a in view.awards],
+    )
+
+
+@router.get("/awards/{award_uid}", response={200: AwardOut, **ERRORS}, auth=ANYONE)
+def get_award(request: HttpRequest, award_uid: str) -> Any:
+    """Show one badge award by its public id, with its verification links."""
+    return _award_out(selectors.award_by_uid(award_uid))
