@@ -106,7 +106,7 @@ class SessionForm(forms.Form):
 
 
 class RSVPForm(forms.Form):
-    answer = forms.ChoiceField(choices=RSVP.Answer.choices)
+    answer = forms.ChoiceField(choices=RSVP.Answer.choices, widget=forms.RadioSelect)
 
 
 class NotesForm(forms.Form):

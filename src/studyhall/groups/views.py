@@ -116,13 +116,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": policy.can(user, Action.MANAGE_GROUP, group),
             "can_contribute": policy.can(user, Action.CONTRIBUTE, group),
             "can_host": policy.can(user, Action.HOST_LIVE, group),
-            "resource_form": forms.ResourceForm(),
-            "task_form": forms.TaskForm(members=members),
-            "update_form": forms.TaskUpdateForm(members=members),
-            "members_choices": members,
-            "session_form": forms.SessionForm(initial={"time_zone": group.time_zone}),
-            "invite_form": forms.InviteForm(),
-            "comment_form": forms.CommentForm(),
+            # Distinct ids: several forms share field names on this page.
+            "resource_form": forms.ResourceForm(auto_id="resource_%s"),
+            "task_form": forms.TaskForm(members=members, auto_id="task_%s"),
+            "invite_form": forms.InviteForm(auto_id="invite_%s"),
         },
     )
 
