@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
 from tests.discussions.helpers import answer, ask
-from tests.factories import CommunityFactory, UserFactory, make_member
+from tests.factories import CommunityFactory, UserFactory, make_member, make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,11 @@ def world():
     )
     people["peer"] = peer
     people["outsider"] = UserFactory()
+    network = make_network(
+        people["student"], peer, make_member(private, "mentor"), private
+    )
     return {
+        **network,
         "community": private,
         "people": people,
         "thread": thread,
@@ -86,6 +90,10 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "uidb64": "MQ",
         "kind": "thanks",
         "community_slug": world["community"].slug,
+        "request_id": str(world["connection"].pk),
+        "item_id": str(world["item"].pk),
+        "mentorship_id": str(world["mentorship"].pk),
+        "opportunity_id": str(world["opportunity"].pk),
     }
 
 

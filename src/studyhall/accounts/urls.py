@@ -3,6 +3,7 @@
 from django.urls import path
 
 from studyhall.accounts import views
+from studyhall.profiles import views as profile_views
 
 app_name = "accounts"
 
@@ -37,5 +38,6 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
-    path("people/<str:handle>/", views.profile, name="profile"),
+    # The profile page lives in the profiles app; its name stays here for links.
+    path("people/<str:handle>/", profile_views.profile, name="profile"),
 ]
