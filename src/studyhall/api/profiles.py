@@ -226,7 +226,6 @@ def update_profile(request: HttpRequest, payload: ProfileIn) -> Any:
     for name, value in data.pop("visibility").items():
         data[f"{name}_visibility"] = value
     services.update_profile(user, **data)
-    user = type(user).objects.select_related("profile").get(pk=user.pk)
     return person_out(selectors.profile_page(user, user.handle).person)
 
 

@@ -82,8 +82,9 @@ def request_mentorship(user: User, mentor: User, *, goal: str) -> MentorshipRequ
         raise ValidationError({"goal": "Say what you would like to reach."})
     if len(goal) > 1000:
         raise ValidationError({"goal": "Use at most 1,000 characters."})
+    # Expire stale requests in their own step so a refusal below keeps that done.
+    expire_mentorship_requests()
     with transaction.atomic():
-        expire_mentorship_requests()
         if MentorshipRequest.objects.filter(
             mentee=user, mentor=mentor, status__in=["pending", "accepted"]
         ).exists():
@@ -110,8 +111,8 @@ def answer_mentorship(
     user: User, request: MentorshipRequest, *, accept: bool
 ) -> MentorshipRequest:
     """Accept or decline a mentorship request made to the person."""
+    expire_mentorship_requests()
     with transaction.atomic():
-        expire_mentorship_requests()
         request = _locked(request)
         if not policy.can(user, Action.VIEW, request):
             raise Http404("No such mentorship.")

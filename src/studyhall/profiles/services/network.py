@@ -14,6 +14,7 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts import services as account_services
 from studyhall.accounts.models import Block, User
+from studyhall.accounts.selectors import either_blocked
 from studyhall.communities.models import Community
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
@@ -37,7 +38,8 @@ def _require(user: User, action: Action, person: User) -> None:
     profile = _profile(person)
     if not policy.can(user, Action.VIEW_PROFILE, profile):
         raise Http404("No such person.")
-    if not policy.can(user, action, profile):
+    # Asked afresh: a block made since the person's relations were loaded counts.
+    if not policy.can(user, action, profile) or either_blocked(user, person):
         raise PermissionDenied("You cannot do that with this person.")
 
 
