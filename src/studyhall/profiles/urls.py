@@ -8,7 +8,7 @@ app_name = "profiles"
 
 urlpatterns = [
     path("people/me/edit/", views.profile_edit, name="profile-edit"),
-    path("people/me/avatar/", views.avatar_update, name="avatar-update"),
+    path("people/me/photo/", views.avatar_update, name="avatar-update"),
     path("people/<str:handle>/avatar/", views.avatar, name="avatar"),
     path("people/<str:handle>/follow/", views.follow, name="follow"),
     path("people/<str:handle>/connect/", views.connect, name="connect"),

@@ -18,6 +18,7 @@ from studyhall.core.text import clean_text
 from studyhall.policy import Action
 from studyhall.profiles.models import Meeting, MentorshipRequest, Profile
 from studyhall.profiles.services.profile import profile_of
+from studyhall.realtime.services import publish
 
 MAX_CAPACITY = 20
 
@@ -97,7 +98,16 @@ def request_mentorship(user: User, mentor: User, *, goal: str) -> MentorshipRequ
                 f"{mentor.display_name} has no room for more mentees right now.",
                 code="full",
             )
-        return MentorshipRequest.objects.create(mentee=user, mentor=mentor, goal=goal)
+        request = MentorshipRequest.objects.create(
+            mentee=user, mentor=mentor, goal=goal
+        )
+        publish(
+            f"user.{mentor.pk}",
+            "mentorship.requested",
+            {"mentorship": request.pk},
+            actor=user,
+        )
+        return request
 
 
 def _locked(request: MentorshipRequest) -> MentorshipRequest:
@@ -140,6 +150,12 @@ def answer_mentorship(
         )
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
+        publish(
+            f"user.{request.mentee_id}",
+            "mentorship.answered",
+            {"mentorship": request.pk, "status": request.status},
+            actor=user,
+        )
     return request
 
 

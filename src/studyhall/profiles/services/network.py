@@ -26,6 +26,7 @@ from studyhall.profiles.models import (
     MentorshipRequest,
     Profile,
 )
+from studyhall.realtime.services import publish
 
 NOTE_MAX_LENGTH = 300
 
@@ -119,9 +120,17 @@ def request_connection(
                 "the most allowed. Try again tomorrow.",
                 code="throttled",
             )
-        return ConnectionRequest.objects.create(
+        request = ConnectionRequest.objects.create(
             sender=user, recipient=person, note=note
         )
+        # For notifications to listen to; only ids, safe for the recipient.
+        publish(
+            f"user.{person.pk}",
+            "connection.requested",
+            {"request": request.pk},
+            actor=user,
+        )
+        return request
 
 
 def _open_request(request_id: int) -> ConnectionRequest:
@@ -150,6 +159,12 @@ def answer_connection(
         )
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
+        publish(
+            f"user.{request.sender_id}",
+            "connection.answered",
+            {"request": request.pk, "status": request.status},
+            actor=user,
+        )
     policy.forget_relations(user)
     return request
 
