@@ -42,7 +42,13 @@ def _crowd(community, count: int, start: int) -> list[User]:
         Membership(community=community, user=u, role="student") for u in users
     )
     Profile.objects.bulk_create(
-        Profile(user=u, headline=f"Headline {u.pk}", is_public=i % 2 == 0)
+        Profile(
+            user=u,
+            headline=f"Headline {u.pk}",
+            is_public=i % 2 == 0,
+            is_mentor=i % 5 == 0,
+            mentor_capacity=1,
+        )
         for i, u in enumerate(users)
     )
     ProfileTag.objects.bulk_create(
@@ -105,6 +111,8 @@ def _feed(viewer, community, people: list[User]) -> None:
         ("api-feed", {}),
         ("opportunities", {}),
         ("profile", {}),
+        ("api-profile", {}),
+        ("mentoring", {}),
         ("suggestions", {}),
     ],
 )
@@ -147,6 +155,8 @@ def test_query_count_is_flat_from_20_to_500_members(client, name, params):
             ),
             "profile": reverse("accounts:profile", kwargs={"handle": people[0].handle}),
             "suggestions": reverse("profiles:suggestions"),
+            "api-profile": f"/api/v1/people/{people[0].handle}",
+            "mentoring": reverse("profiles:mentoring"),
         }[name]
         counts.append(_count(client, url, params))
 

@@ -32,6 +32,7 @@ API_KEYS = {
     "time_zone": "time_zone",
     "languages": "languages",
     "links": "links",
+    "achievements": "achievements",
 }
 DIRECTORY_FIELDS = {"headline", "interests", "skills", "languages", "time_zone"}
 FILTERS = {
@@ -148,4 +149,6 @@ def test_feed_shows_a_showcase_item_only_to_viewers_its_setting_allows(
         assert ("Showcase-Marker" in feed.text) is in_feed, (who, setting)
         assert bool(feed_api) is in_feed, (who, setting)
         if page.status_code == 200:
+            data = client.get(f"/api/v1/people/{circle.person.handle}").json()
             assert ("Showcase-Marker" in page.text) is shown, (who, setting)
+            assert bool(data["showcase"]) is shown, (who, setting)

@@ -51,6 +51,30 @@ class PersonOut(Schema):
     is_connection: bool
 
 
+class AchievementsOut(Schema):
+    accepted_answer_count: int
+    endorsement_count: int
+
+
+class ShowcaseOut(Schema):
+    id: int
+    kind: str
+    title: str
+    description_html: str
+    link: str
+    file_url: str | None
+    created_at: datetime
+
+
+class ProfileOut(PersonOut):
+    badges: list[str] = Field(description="From memberships you can see.")
+    achievements: AchievementsOut | None
+    showcase: list[ShowcaseOut] = Field(description="Portfolio items you may see.")
+    is_following: bool
+    is_mentor: bool
+    mentor_areas: str | None
+
+
 class PersonList(Schema):
     items: list[PersonOut]
     next_cursor: str | None
@@ -211,14 +235,45 @@ def _mentorship_out(found: MentorshipRequest) -> MentorshipOut:
 # --- profiles ---------------------------------------------------------------------------
 
 
-@router.get("/people/{handle}", response={200: PersonOut, **ERRORS}, auth=ANYONE)
+def profile_out(page: selectors.ProfilePage) -> ProfileOut:
+    """Return a whole profile page's content for the API."""
+    base = person_out(page.person).model_dump()
+    profile = page.person.profile
+    achievements = None
+    if page.achievements is not None:
+        achievements = AchievementsOut(
+            accepted_answer_count=page.achievements.accepted_answer_count,
+            endorsement_count=page.achievements.endorsement_count,
+        )
+    return ProfileOut(
+        **base,
+        badges=page.badges,
+        achievements=achievements,
+        showcase=[
+            ShowcaseOut(
+                id=item.pk,
+                kind=item.kind,
+                title=item.title,
+                description_html=item.description_html,
+                link=item.link,
+                file_url=f"/portfolio/{item.pk}/file/" if item.file else None,
+                created_at=item.created_at,
+            )
+            for item in page.showcase
+        ],
+        is_following=page.is_following,
+        is_mentor=profile.is_mentor and profile.mentor_capacity > 0,
+        mentor_areas=profile.mentor_areas if profile.is_mentor else None,
+    )
+
+
+@router.get("/people/{handle}", response={200: ProfileOut, **ERRORS}, auth=ANYONE)
 def get_person(request: HttpRequest, handle: str) -> Any:
     """Show a person's profile as you may see it; never their email address."""
-    page = selectors.profile_page(viewer(request), handle)
-    return person_out(page.person)
+    return profile_out(selectors.profile_page(viewer(request), handle))
 
 
-@router.put("/people/me/profile", response={200: PersonOut, **ERRORS}, auth=SIGNED_IN)
+@router.put("/people/me/profile", response={200: ProfileOut, **ERRORS}, auth=SIGNED_IN)
 def update_profile(request: HttpRequest, payload: ProfileIn) -> Any:
     """Replace your profile's fields and who may see each."""
     user = viewer(request)
@@ -226,7 +281,7 @@ def update_profile(request: HttpRequest, payload: ProfileIn) -> Any:
     for name, value in data.pop("visibility").items():
         data[f"{name}_visibility"] = value
     services.update_profile(user, **data)
-    return person_out(selectors.profile_page(user, user.handle).person)
+    return profile_out(selectors.profile_page(user, user.handle))
 
 
 @router.get(
