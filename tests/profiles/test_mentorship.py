@@ -226,3 +226,17 @@ def test_api_request_and_accept(student, mentor):
     assert asked.status_code == 201
     assert answered.json()["status"] == "accepted"
     assert listed.json()[0]["goal"] == "Grow"
+
+
+def test_an_expired_request_lets_the_profile_offer_a_new_one(client, student, mentor):
+    _offer(mentor)
+    request = services.request_mentorship(student, mentor, goal="Grow")
+    MentorshipRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.now() - timedelta(days=15)
+    )
+    client.force_login(student)
+
+    page = client.get(reverse("accounts:profile", kwargs={"handle": mentor.handle}))
+
+    assert "Request mentorship" in page.text
+    assert "Your mentorship request" not in page.text

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -224,9 +226,18 @@ def profile_page(viewer: Any, handle: str) -> ProfilePage:
         page.can_request_mentorship = policy.can(
             viewer, Action.REQUEST_MENTORSHIP, profile
         )
-        page.open_mentorship = MentorshipRequest.objects.filter(
-            mentee_id=viewer_id, mentor=person, status__in=["pending", "accepted"]
-        ).first()
+        # A pending request past its expiry counts as closed even before it is swept.
+        cutoff = timezone.now() - timedelta(
+            days=settings.PROFILES_MENTORSHIP_EXPIRY_DAYS
+        )
+        page.open_mentorship = (
+            MentorshipRequest.objects.filter(mentee_id=viewer_id, mentor=person)
+            .filter(
+                Q(status=MentorshipRequest.Status.ACCEPTED)
+                | Q(status=MentorshipRequest.Status.PENDING, created_at__gte=cutoff)
+            )
+            .first()
+        )
     return page
 
 
