@@ -189,3 +189,21 @@ def test_tag_suggestions_count_only_visible_tags(student, other_student):
 
     assert "Topology" in found
     assert "Hidden" not in found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/portfolio/99999999999999999999999/file/",
+        "/mentoring/99999999999999999999999/",
+        "/opportunities/99999999999999999999999/",
+        "/api/v1/mentorships/99999999999999999999999",
+        "/api/v1/people/%00",
+    ],
+)
+def test_huge_or_malformed_ids_are_not_found(client, student, path):
+    client.force_login(student)
+
+    response = client.get(path)
+
+    assert response.status_code in {404, 405, 422}
