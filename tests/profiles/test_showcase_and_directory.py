@@ -199,6 +199,9 @@ def test_tag_suggestions_count_only_visible_tags(student, other_student):
         "/opportunities/99999999999999999999999/",
         "/api/v1/mentorships/99999999999999999999999",
         "/api/v1/people/%00",
+        "/accounts/people/%00/",
+        "/people/%00/connect/",
+        "/people/%00/mentorship/",
     ],
 )
 def test_huge_or_malformed_ids_are_not_found(client, student, path):
@@ -207,3 +210,21 @@ def test_huge_or_malformed_ids_are_not_found(client, student, path):
     response = client.get(path)
 
     assert response.status_code in {404, 405, 422}
+
+
+def test_nul_in_filters_is_ignored(client, community, student):
+    client.force_login(student)
+
+    people = client.get(
+        reverse("profiles:directory", kwargs={"slug": community.slug}),
+        {"q": "a\x00b", "interest": "\x00", "time_zone": "\x00", "course": "\x00"},
+    )
+    board = client.get(
+        reverse("profiles:opportunity-list", kwargs={"slug": community.slug}),
+        {"tag": "x\x00"},
+    )
+    api = client.get(f"/api/v1/communities/{community.slug}/people", {"skill": "\x00"})
+
+    assert people.status_code == 200
+    assert board.status_code == 200
+    assert api.status_code == 200

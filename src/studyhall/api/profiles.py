@@ -361,12 +361,7 @@ def _feed_out(entry: FeedEntry) -> FeedEntryOut:
 
 
 def _person(handle: str) -> Any:
-    from studyhall.accounts.models import User
-
-    found = User.objects.filter(handle__iexact=handle, is_active=True).first()
-    if found is None:
-        raise Http404
-    return found
+    return selectors.active_person(handle)
 
 
 @router.post("/people/{handle}/follow", response={204: None, **ERRORS}, auth=SIGNED_IN)

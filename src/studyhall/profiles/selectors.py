@@ -3,6 +3,7 @@ opportunities board. Each starts from the policy and keeps its query count flat.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,9 +16,10 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts import selectors as account_selectors
-from studyhall.accounts.models import User
+from studyhall.accounts.models import HANDLE_PATTERN, User
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.core.pagination import Page, paginate
+from studyhall.core.text import clean_text
 from studyhall.discussions.models import Post, Thread
 from studyhall.policy import Action, Audience
 from studyhall.profiles.models import (
@@ -145,9 +147,25 @@ class ProfilePage:
     open_mentorship: MentorshipRequest | None = None
 
 
+def active_person(handle: str) -> User:
+    """Return the active person with this handle (any letter case) or raise Http404.
+
+    Text that cannot be a handle (such as a NUL, which PostgreSQL refuses)
+    is not looked up at all.
+    """
+    if not re.fullmatch(HANDLE_PATTERN, handle or ""):
+        raise Http404("No such person.")
+    person = User.objects.filter(handle__iexact=handle, is_active=True).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
 def visible_person(viewer: Any, handle: str) -> tuple[User, Profile]:
     """Return the person and profile for a handle, or raise Http404 if the viewer
     may not see the profile (the same answer as for an unknown handle)."""
+    if not re.fullmatch(HANDLE_PATTERN, handle or ""):
+        raise Http404("No such person.")
     person = (
         User.objects.select_related("profile")
         .filter(handle__iexact=handle, is_active=True)
@@ -284,6 +302,9 @@ def directory_members(
     """
     from studyhall.communities.selectors import members_for
 
+    # PostgreSQL refuses NUL in text; other odd input simply matches nothing.
+    for name in ("q", "interest", "skill", "language", "role", "time_zone", "course"):
+        setattr(filters, name, clean_text(getattr(filters, name))[:100])
     members = members_for(viewer, community).filter(status=Membership.Status.ACTIVE)
     rel = policy.relations(viewer)
     if rel.blocked:
@@ -611,8 +632,9 @@ def opportunity_rows(
     )
     if filters.kind in Opportunity.Kind.values:
         rows = rows.filter(kind=filters.kind)
-    if filters.tag.strip():
-        rows = rows.filter(tags__contains=f"|{filters.tag.strip().casefold()}|")
+    tag = clean_text(filters.tag).strip().casefold()
+    if tag:
+        rows = rows.filter(tags__contains=f"|{tag}|")
     user_id = policy.snapshot(viewer).user_id
     if user_id is not None:
         mine = Bookmark.objects.filter(user_id=user_id, opportunity=OuterRef("pk"))

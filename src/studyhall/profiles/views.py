@@ -183,10 +183,7 @@ def avatar_update(request: AuthedRequest) -> HttpResponse:
 
 
 def _person(handle: str) -> User:
-    person = User.objects.filter(handle__iexact=handle, is_active=True).first()
-    if person is None:
-        raise Http404("No such person.")
-    return person
+    return selectors.active_person(handle)
 
 
 @login_required
