@@ -60,3 +60,33 @@ def make_group(creator: User, community: Community, **fields: Any) -> Any:
 
     fields.setdefault("name", "Exam prep")
     return groups.create_group(creator, community, groups.GroupFields(**fields))
+def make_network(
+    student: User, peer: User, mentor: User, community: Community
+) -> dict[str, Any]:
+    """Create, with `mentor` holding a mentoring role, a connection request, a portfolio item, a mentorship and an
+    opportunity through the profiles services; private text says "Zanzibar"."""
+    from datetime import timedelta
+
+    from studyhall.profiles import services as profile_services
+
+    secret = "Zanzibar-private-7731"
+    connection = profile_services.request_connection(peer, student, note=secret)
+    item = profile_services.add_showcase_item(student, title=f"{secret} project")
+    profile_services.update_mentoring(
+        mentor, is_mentor=True, areas="Careers", availability="", capacity=2
+    )
+    mentorship = profile_services.request_mentorship(student, mentor, goal=secret)
+    opportunity = profile_services.post_opportunity(
+        mentor,
+        community,
+        kind="job",
+        title=f"{secret} job",
+        apply_url="https://example.org/apply",
+        deadline=timezone.localdate() + timedelta(days=7),
+    )
+    return {
+        "connection": connection,
+        "item": item,
+        "mentorship": mentorship,
+        "opportunity": opportunity,
+    }

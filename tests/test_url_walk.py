@@ -18,7 +18,13 @@ from studyhall.library import services as library
 from studyhall.live import services as live
 from studyhall.notifications.services import notify_reply
 from tests.discussions.helpers import answer, ask
-from tests.factories import CommunityFactory, UserFactory, make_group, make_member
+from tests.factories import (
+    CommunityFactory,
+    UserFactory,
+    make_group,
+    make_member,
+    make_network,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +89,12 @@ def world():
     )
     live.ask_question(shy, live_session, body="shy question", is_anonymous=True)
     recognition = _recognition_world(private, people, thread)
+    network = make_network(
+        people["student"], peer, make_member(private, "mentor"), private
+    )
     return {
         **recognition,
+        **network,
         "room": room,
         "message": message,
         "dm": dm,
@@ -157,7 +167,6 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "group_id": "1",
         "task_id": "1",
         "session_id": "1",
-        "item_id": "1",
         "live_id": "1",
         "poll_id": "1",
         "question_id": "1",
@@ -166,6 +175,10 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "certificate_uid": str(world["certificate"].uid),
         "criterion_id": str(world["criterion"].pk),
         "batch_id": str(world["batch"].pk),
+        "request_id": str(world["connection"].pk),
+        "item_id": str(world["item"].pk),
+        "mentorship_id": str(world["mentorship"].pk),
+        "opportunity_id": str(world["opportunity"].pk),
     }
 
 

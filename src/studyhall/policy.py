@@ -14,14 +14,24 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from studyhall.accounts.models import Block
 from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Category, Post, Thread
 from studyhall.groups.models import GroupMembership, StudyGroup
 from studyhall.library.models import LibraryItem
 from studyhall.live.models import LiveSession, Question
+from studyhall.profiles.models import (
+    ConnectionRequest,
+    FeedEntry,
+    MentorshipRequest,
+    Opportunity,
+    Profile,
+    ShowcaseItem,
+    Visibility,
+)
 from studyhall.recognition.models import Feedback, FeedbackResponse
 
 M = TypeVar("M", bound=Model)
@@ -71,12 +81,25 @@ class Action(enum.Enum):
     DEFINE_BADGES = "define_badges"
     AWARD_BADGES = "award_badges"
     ISSUE_CERTIFICATES = "issue_certificates"
+    VIEW_PROFILE = "view_profile"
+    FOLLOW = "follow"
+    CONNECT = "connect"
+    ANSWER_REQUEST = "answer_request"
+    WITHDRAW_REQUEST = "withdraw_request"
+    OFFER_MENTORSHIP = "offer_mentorship"
+    REQUEST_MENTORSHIP = "request_mentorship"
+    SCHEDULE_MEETING = "schedule_meeting"
+    POST_OPPORTUNITY = "post_opportunity"
+    BOOKMARK = "bookmark"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 TEACHING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR})
 MODERATING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 ANONYMOUS_POSTER_ROLES = frozenset({Role.STUDENT})
+# Alumni and experts join communities as mentors; they, instructors and owners
+# may mentor and post opportunities.
+MENTOR_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MENTOR})
 
 # The role matrix: which community roles may take each community-level action.
 ROLE_MATRIX: dict[Action, frozenset[Role]] = {
@@ -104,6 +127,8 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.DEFINE_BADGES: frozenset({Role.OWNER}),
     Action.AWARD_BADGES: TEACHING_ROLES,
     Action.ISSUE_CERTIFICATES: TEACHING_ROLES,
+    Action.POST_OPPORTUNITY: MENTOR_ROLES,
+    Action.BOOKMARK: frozenset(Role),
 }
 
 
@@ -192,6 +217,14 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
         return snap.user_id is not None and snap.is_verified
     if isinstance(obj, Feedback | FeedbackResponse) and action is Action.VIEW:
         return _can_view_private_note(snap, obj)
+    if isinstance(obj, Profile):
+        return _can_profile(user, snap, action, obj)
+    if isinstance(obj, ShowcaseItem):
+        return _can_showcase(user, snap, action, obj)
+    if isinstance(obj, ConnectionRequest | MentorshipRequest):
+        return _can_request(snap, action, obj)
+    if isinstance(obj, Opportunity):
+        return _can_opportunity(snap, action, obj)
     if obj is None and action is Action.CREATE_COMMUNITY:
         if snap.user_id is None or not snap.is_verified:
             return False
@@ -461,6 +494,25 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(
             _visible_private_notes_q(snap, "request__post__", "responder_id")
         )
+    if model is Profile:
+        return queryset.filter(profile_q(user, owner="user_id", prefix=""))
+    if model is ShowcaseItem:
+        return queryset.filter(
+            audience_q(
+                user,
+                owner="owner_id",
+                visibility="visibility",
+                is_public="owner__profile__is_public",
+            )
+        )
+    if model is FeedEntry:
+        return queryset.filter(_visible_feed_q(user, snap))
+    if model is Opportunity:
+        return queryset.filter(_visible_communities_q(snap, "community__"))
+    if model is MentorshipRequest:
+        if snap.user_id is None:
+            return queryset.none()
+        return queryset.filter(Q(mentee_id=snap.user_id) | Q(mentor_id=snap.user_id))
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 
@@ -747,3 +799,281 @@ def anonymity_notice(user: Any, community: Community, category: Category | None)
         "If you post anonymously, classmates see “Anonymous”; the community's "
         "instructors and moderators can still see your name."
     )
+
+
+# --- profiles and the network -------------------------------------------------
+
+
+class Audience(enum.IntEnum):
+    """How close a viewer is to a person; each level also sees what lower ones do."""
+
+    ANYONE = 0
+    COMMUNITY = 1
+    CONNECTION = 2
+    SELF = 3
+
+
+NEEDED_AUDIENCE = {
+    Visibility.PUBLIC: Audience.ANYONE,
+    Visibility.COMMUNITIES: Audience.COMMUNITY,
+    Visibility.CONNECTIONS: Audience.CONNECTION,
+    Visibility.ONLY_ME: Audience.SELF,
+}
+
+
+@dataclass
+class Relations:
+    """A person's connections and blocks (either direction), loaded once."""
+
+    connections: set[int] = field(default_factory=set)
+    blocked: set[int] = field(default_factory=set)
+
+
+def relations(user: Any) -> Relations:
+    """Return the person's connections and blocks, loading them on first use."""
+    cached = getattr(user, "_policy_relations", None)
+    if cached is not None:
+        return cached
+    rel = Relations()
+    user_id = snapshot(user).user_id
+    if user_id is not None:
+        rows = ConnectionRequest.objects.filter(
+            Q(sender_id=user_id) | Q(recipient_id=user_id),
+            status=ConnectionRequest.Status.ACCEPTED,
+        ).values_list("sender_id", "recipient_id")
+        for sender_id, recipient_id in rows:
+            rel.connections.add(recipient_id if sender_id == user_id else sender_id)
+        blocks = Block.objects.filter(
+            Q(blocker_id=user_id) | Q(blocked_id=user_id)
+        ).values_list("blocker_id", "blocked_id")
+        for blocker_id, blocked_id in blocks:
+            rel.blocked.add(blocked_id if blocker_id == user_id else blocker_id)
+        rel.connections -= rel.blocked
+    if user is not None:
+        user._policy_relations = rel
+    return rel
+
+
+def forget_relations(user: Any) -> None:
+    """Drop cached relations after the person's connections or blocks changed."""
+    if user is not None and hasattr(user, "_policy_relations"):
+        del user._policy_relations
+
+
+def needed_audience(visibility: str, is_public: bool) -> Audience:
+    """Return who may see something set to `visibility` on a (non-)public profile.
+
+    "Anyone" counts only when the person opted in to a public profile; until
+    then it means members of their communities.
+    """
+    floor = Audience.ANYONE if is_public else Audience.COMMUNITY
+    return max(NEEDED_AUDIENCE[Visibility(visibility)], floor)
+
+
+def audience(user: Any, person_id: int, person_communities: Any) -> Audience:
+    """Return how close the viewer is to the person, given the person's community ids.
+
+    Blocks in either direction leave the viewer a stranger: blocked people see
+    only what is public.
+    """
+    snap = snapshot(user)
+    if snap.user_id is not None and snap.user_id == person_id:
+        return Audience.SELF
+    rel = relations(user)
+    if person_id in rel.blocked:
+        return Audience.ANYONE
+    if person_id in rel.connections:
+        return Audience.CONNECTION
+    if set(snap.roles) & set(person_communities):
+        return Audience.COMMUNITY
+    return Audience.ANYONE
+
+
+def person_communities(person_id: int) -> set[int]:
+    """Return the ids of the communities a person is an active member of."""
+    return set(
+        Membership.objects.filter(
+            user_id=person_id, status=Membership.Status.ACTIVE
+        ).values_list("community_id", flat=True)
+    )
+
+
+def profile_audience(user: Any, profile: Profile) -> Audience:
+    """Return the viewer's audience for a profile (one query for the person's
+    communities unless the answer needs none); cached on the profile per viewer."""
+    cache: dict[int | None, Audience] = profile.__dict__.setdefault("_audiences", {})
+    key = snapshot(user).user_id
+    if key not in cache:
+        snap = snapshot(user)
+        if (
+            snap.user_id == profile.user_id
+            or profile.user_id in relations(user).blocked
+        ):
+            communities: set[int] = set()
+        else:
+            communities = person_communities(profile.user_id)
+        cache[key] = audience(user, profile.user_id, communities)
+    return cache[key]
+
+
+def visible_fields(profile: Profile, seen_by: Audience) -> frozenset[str]:
+    """Return the names of the profile's fields this audience may see."""
+    from studyhall.profiles.models import PROFILE_FIELDS
+
+    return frozenset(
+        name
+        for name in PROFILE_FIELDS
+        if seen_by >= needed_audience(profile.visibility_of(name), profile.is_public)
+    )
+
+
+def may_see(seen_by: Audience, visibility: str, is_public: bool) -> bool:
+    """Return whether this audience may see something with this visibility."""
+    return seen_by >= needed_audience(visibility, is_public)
+
+
+def _can_profile(user: Any, snap: Snapshot, action: Action, profile: Profile) -> bool:
+    seen_by = profile_audience(user, profile)
+    may_view = may_see(seen_by, Visibility.PUBLIC, profile.is_public)
+    if action is Action.VIEW_PROFILE:
+        return may_view
+    if action is Action.OFFER_MENTORSHIP:
+        return (
+            seen_by is Audience.SELF
+            and snap.is_verified
+            and any(role in MENTOR_ROLES for role in snap.roles.values())
+        )
+    is_other = seen_by is not Audience.SELF and snap.user_id is not None
+    reachable = (
+        is_other
+        and snap.is_verified
+        and may_view
+        and profile.user_id not in relations(user).blocked
+    )
+    if action in (Action.FOLLOW, Action.CONNECT):
+        return reachable
+    if action is Action.REQUEST_MENTORSHIP:
+        return reachable and profile.is_mentor and profile.mentor_capacity > 0
+    raise TypeError(f"no rule for {action} on a profile")
+
+
+def _can_showcase(
+    user: Any, snap: Snapshot, action: Action, item: ShowcaseItem
+) -> bool:
+    profile = getattr(item.owner, "profile", None) or Profile(user=item.owner)
+    seen_by = profile_audience(user, profile)
+    if action is Action.VIEW:
+        return may_see(seen_by, item.visibility, profile.is_public)
+    if action in (Action.EDIT, Action.DELETE):
+        return seen_by is Audience.SELF
+    raise TypeError(f"no rule for {action} on a showcase item")
+
+
+def _can_request(
+    snap: Snapshot, action: Action, request: ConnectionRequest | MentorshipRequest
+) -> bool:
+    if isinstance(request, ConnectionRequest):
+        asker, answerer = request.sender_id, request.recipient_id
+    else:
+        asker, answerer = request.mentee_id, request.mentor_id
+    is_asker = snap.user_id is not None and snap.user_id == asker
+    is_answerer = snap.user_id is not None and snap.user_id == answerer
+    pending = request.status == "pending"
+    if action is Action.VIEW:
+        return is_asker or is_answerer
+    if action is Action.ANSWER_REQUEST:
+        return is_answerer and pending
+    if action is Action.WITHDRAW_REQUEST:
+        return is_asker and pending
+    if action is Action.SCHEDULE_MEETING:
+        return (is_asker or is_answerer) and request.status == "accepted"
+    raise TypeError(f"no rule for {action} on a request")
+
+
+def _can_opportunity(snap: Snapshot, action: Action, opportunity: Opportunity) -> bool:
+    community = opportunity.community
+    if action is Action.VIEW:
+        return _can_view_community(snap, community)
+    if action is Action.BOOKMARK:
+        return _can_community(snap, Action.BOOKMARK, community)
+    if action in (Action.EDIT, Action.DELETE):
+        role = snap.role_in(community.pk)
+        return snap.is_verified and (
+            opportunity.posted_by_id == snap.user_id or role in MODERATING_ROLES
+        )
+    raise TypeError(f"no rule for {action} on an opportunity")
+
+
+def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
+    """Return a filter for rows the viewer may see, given the names of the owner's id,
+    the row's visibility and the owner's public opt-in; the twin of `may_see`.
+
+    A row whose owner has no profile yet counts as not public.
+    """
+    snap = snapshot(user)
+    public = Q(**{is_public: True, visibility: Visibility.PUBLIC})
+    if snap.user_id is None:
+        return public
+    rel = relations(user)
+    q = public | Q(**{owner: snap.user_id})
+    not_blocked = ~Q(**{f"{owner}__in": sorted(rel.blocked)}) if rel.blocked else Q()
+    wide = [Visibility.PUBLIC, Visibility.COMMUNITIES]
+    if snap.roles:
+        peers = Exists(
+            Membership.objects.filter(
+                user_id=OuterRef(owner),
+                status=Membership.Status.ACTIVE,
+                community_id__in=sorted(snap.roles),
+            )
+        )
+        q |= not_blocked & Q(peers) & Q(**{f"{visibility}__in": wide})
+    if rel.connections:
+        q |= Q(**{f"{owner}__in": sorted(rel.connections)}) & Q(
+            **{f"{visibility}__in": [*wide, Visibility.CONNECTIONS]}
+        )
+    return q
+
+
+def profile_q(user: Any, *, owner: str, prefix: str) -> Q:
+    """Return a filter for people whose profile the viewer may see; the twin of
+    can(..., VIEW_PROFILE). `prefix` leads from the row to the profile."""
+    snap = snapshot(user)
+    public = Q(**{f"{prefix}is_public": True})
+    if snap.user_id is None:
+        return public
+    rel = relations(user)
+    q = public | Q(**{owner: snap.user_id})
+    if snap.roles:
+        peers = Exists(
+            Membership.objects.filter(
+                user_id=OuterRef(owner),
+                status=Membership.Status.ACTIVE,
+                community_id__in=sorted(snap.roles),
+            )
+        )
+        blocked = sorted(rel.blocked)
+        q |= Q(peers) & ~Q(**{f"{owner}__in": blocked}) if blocked else Q(peers)
+    if rel.connections:
+        q |= Q(**{f"{owner}__in": sorted(rel.connections)})
+    return q
+
+
+def _visible_feed_q(user: Any, snap: Snapshot) -> Q:
+    threads = _visible_threads_q(snap, "thread__") & Q(thread__is_anonymous=False)
+    answers = threads & Q(post__is_deleted=False, post__is_anonymous=False)
+    showcase = audience_q(
+        user,
+        owner="actor_id",
+        visibility="showcase__visibility",
+        is_public="actor__profile__is_public",
+    )
+    q = (
+        (Q(kind=FeedEntry.Kind.THREAD) & threads)
+        | (Q(kind=FeedEntry.Kind.ANSWER) & answers)
+        | (Q(kind=FeedEntry.Kind.SHOWCASE) & showcase)
+        | (Q(kind=FeedEntry.Kind.BADGE) & _visible_communities_q(snap, "community__"))
+    )
+    blocked = relations(user).blocked
+    if blocked:
+        q &= ~Q(actor_id__in=sorted(blocked))
+    return q

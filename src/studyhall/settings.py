@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "studyhall.library",
     "studyhall.live",
     "studyhall.recognition",
+    "studyhall.profiles",
     "studyhall.api",
 ]
 
@@ -247,6 +248,19 @@ LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(
     os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "1800")
+)
+
+# Profiles and networking (docs/profiles.md).
+PROFILES_AVATAR_MAX_BYTES = int(os.environ.get("PROFILES_AVATAR_MAX_BYTES", "2097152"))
+PROFILES_SHOWCASE_MAX_BYTES = int(
+    os.environ.get("PROFILES_SHOWCASE_MAX_BYTES", "10485760")
+)
+PROFILES_MAX_TAGS = int(os.environ.get("PROFILES_MAX_TAGS", "12"))
+PROFILES_CONNECTION_REQUESTS_PER_DAY = int(
+    os.environ.get("PROFILES_CONNECTION_REQUESTS_PER_DAY", "20")
+)
+PROFILES_MENTORSHIP_EXPIRY_DAYS = int(
+    os.environ.get("PROFILES_MENTORSHIP_EXPIRY_DAYS", "14")
 )
 
 LANGUAGE_CODE = "en"

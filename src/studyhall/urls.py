@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("studyhall.recognition.urls")),
     path("accounts/", include("studyhall.accounts.urls")),
     path("", include("studyhall.notifications.urls")),
+    path("", include("studyhall.profiles.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz),

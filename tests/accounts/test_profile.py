@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from studyhall.accounts import services
 from studyhall.communities.models import Community, Membership
+from studyhall.profiles.models import Profile
 from tests.factories import CommunityFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -101,14 +102,25 @@ def test_pending_membership_is_not_shared(client, outsider, community):
     assert response.status_code == 404
 
 
-def test_member_of_a_public_community_is_visible_to_visitors(client):
+def test_member_of_a_public_community_is_hidden_from_visitors_by_default(client):
     public = CommunityFactory(visibility=Community.Visibility.PUBLIC)
     member = make_member(public, "instructor")
 
     response = client.get(_profile_url(member))
 
+    assert response.status_code == 404
+
+
+def test_a_public_profile_shows_its_public_communities_to_visitors(client):
+    public = CommunityFactory(visibility=Community.Visibility.PUBLIC)
+    member = make_member(public, "instructor")
+    Profile.objects.create(user=member, is_public=True)
+
+    response = client.get(_profile_url(member))
+
     assert response.status_code == 200
     assert public.name in response.text
+    assert member.email not in response.text
 
 
 def test_inactive_person_gets_404(client, student, community):

@@ -51,6 +51,20 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/feedback": {"get", "post"},
     "/api/v1/me/progress": {"get"},
     "/api/v1/awards/{award_uid}": {"get"},
+    "/api/v1/people/{handle}": {"get"},
+    "/api/v1/people/me/profile": {"put"},
+    "/api/v1/people/me/suggestions": {"get"},
+    "/api/v1/communities/{slug}/people": {"get"},
+    "/api/v1/feed": {"get"},
+    "/api/v1/people/{handle}/follow": {"post", "delete"},
+    "/api/v1/people/{handle}/block": {"post", "delete"},
+    "/api/v1/people/{handle}/connection-requests": {"post"},
+    "/api/v1/connection-requests/{request_id}": {"post"},
+    "/api/v1/people/{handle}/mentorship-requests": {"post"},
+    "/api/v1/mentorships": {"get"},
+    "/api/v1/mentorships/{mentorship_id}": {"post"},
+    "/api/v1/communities/{slug}/opportunities": {"get", "post"},
+    "/api/v1/opportunities/{opportunity_id}/bookmark": {"post"},
 }
 
 

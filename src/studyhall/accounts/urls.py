@@ -3,6 +3,7 @@
 from django.urls import path
 
 from studyhall.accounts import views
+from studyhall.profiles import views as profile_views
 
 app_name = "accounts"
 
@@ -37,6 +38,7 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
-    path("people/id/<int:pk>/", views.profile_by_id, name="profile-by-id"),
-    path("people/<str:handle>/", views.profile, name="profile"),
+    # The profile pages live in the profiles app; their names stay here for links.
+    path("people/id/<int:pk>/", profile_views.profile_by_id, name="profile-by-id"),
+    path("people/<str:handle>/", profile_views.profile, name="profile"),
 ]

@@ -11,14 +11,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studyhall.accounts import selectors, services
+from studyhall.accounts import services
 from studyhall.accounts.forms import (
     AccessTokenForm,
     LoginForm,
@@ -288,37 +288,3 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404("No such token.") from error
     messages.success(request, f"Token “{token.name}” is revoked.")
     return redirect("accounts:account")
-
-
-# --- member pages ------------------------------------------------------------
-
-
-@require_GET
-def profile(request: HttpRequest, handle: str) -> HttpResponse:
-    """Show a member's name and the communities the viewer shares with them."""
-    person = get_object_or_404(User, handle__iexact=handle, is_active=True)
-    memberships = list(selectors.shared_memberships(request.user, person))
-    is_self = request.user.is_authenticated and request.user.pk == person.pk
-    if not memberships and not is_self:
-        # Profiles are private to communities: a stranger is told nothing.
-        raise Http404("No such person.")
-    return render(
-        request,
-        "accounts/profile.html",
-        {"person": person, "memberships": memberships, "is_self": is_self},
-    )
-
-
-def profile_by_id(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a stable link (such as an @mention in a post) to the person's profile.
-
-    Mentions are rendered once, when a post is saved; linking them by id keeps
-    them working after the person changes their handle. Someone who may not
-    see the profile gets the same 404 the profile would give, so the redirect
-    never reveals a handle.
-    """
-    person = get_object_or_404(User, pk=pk, is_active=True)
-    is_self = request.user.is_authenticated and request.user.pk == person.pk
-    if not is_self and not selectors.shared_memberships(request.user, person).exists():
-        raise Http404("No such person.")
-    return redirect("accounts:profile", handle=person.handle)
