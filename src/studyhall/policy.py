@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Category, Post, Thread
+from studyhall.search.models import Document
 
 M = TypeVar("M", bound=Model)
 
@@ -43,6 +44,7 @@ class Action(enum.Enum):
     ENDORSE = "endorse"
     REACT = "react"
     SEE_ANONYMOUS_AUTHOR = "see_anonymous_author"
+    MERGE_THREAD = "merge_thread"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -64,6 +66,7 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.ENDORSE: TEACHING_ROLES,
     Action.SEE_ANONYMOUS_AUTHOR: STAFF_ROLES,
     Action.VIEW_HISTORY: frozenset(Role),
+    Action.MERGE_THREAD: MODERATING_ROLES,
 }
 
 
@@ -195,6 +198,8 @@ def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
         return _may_post_anonymously(snap, community, thread.category)
     if action is Action.SEE_ANONYMOUS_AUTHOR:
         return role in STAFF_ROLES
+    if action is Action.MERGE_THREAD:
+        return not thread.is_deleted and role in ROLE_MATRIX[action]
     raise TypeError(f"no rule for {action} on a thread")
 
 
@@ -281,6 +286,14 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(_visible_threads_q(snap, ""))
     if model is Post:
         return queryset.filter(_visible_threads_q(snap, "thread__"))
+    if model is Document:
+        # Every document kind indexed so far shares its community's
+        # visibility; deleted and hidden content is never indexed.
+        return queryset.filter(
+            Q(scope=Document.Scope.COMMUNITY)
+            & Q(community__isnull=False)
+            & _visible_communities_q(snap, "community__")
+        )
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 
@@ -357,6 +370,26 @@ def author_for(user: Any, post: Post | Thread, role: str | None = None) -> Autho
         is_you=is_you,
         role=role,
     )
+
+
+def authored_by(
+    user: Any, queryset: QuerySet[Document], author: Any
+) -> QuerySet[Document]:
+    """Narrow search documents to those by the author as this viewer may know them.
+
+    Anonymous documents count only where the viewer could see the name beside
+    the post (author_for): their own, or as staff of the community. So a
+    search by an anonymous poster's name never finds their anonymous posts
+    for peers.
+    """
+    snap = snapshot(user)
+    named = Q(author_id=author.pk, is_anonymous=False)
+    if snap.is_superuser or (snap.user_id is not None and snap.user_id == author.pk):
+        return queryset.filter(author_id=author.pk)
+    staff = [c for c, r in snap.roles.items() if r in STAFF_ROLES]
+    if staff:
+        named |= Q(author_id=author.pk, is_anonymous=True, community_id__in=staff)
+    return queryset.filter(named)
 
 
 def anonymity_notice(user: Any, community: Community, category: Category | None) -> str:

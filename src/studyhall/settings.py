@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "studyhall.communities",
     "studyhall.discussions",
     "studyhall.realtime",
+    "studyhall.search",
     "studyhall.api",
 ]
 
@@ -269,3 +270,10 @@ PAGE_SIZE = 20
 # Who may create communities: "staff" (site administrators) or "verified"
 # (anyone with a verified email address, who becomes the owner).
 COMMUNITY_CREATORS = os.environ.get("COMMUNITY_CREATORS", "staff")
+
+# Search (docs/search.md): the PostgreSQL text search configuration that
+# stems words, and whether the optional semantic method is used when installed.
+SEARCH_LANGUAGE = os.environ.get("SEARCH_LANGUAGE", "english")
+SEARCH_SEMANTIC = os.environ.get("SEARCH_SEMANTIC", "auto")
+if SEARCH_SEMANTIC not in {"auto", "off"}:
+    raise ValueError("SEARCH_SEMANTIC must be 'auto' or 'off'")

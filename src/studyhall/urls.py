@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("studyhall.communities.urls")),
     path("", include("studyhall.discussions.urls")),
     path("accounts/", include("studyhall.accounts.urls")),
+    path("", include("studyhall.search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
