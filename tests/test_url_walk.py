@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
+from studyhall.search import indexing as search_indexing
 from tests.discussions.helpers import answer, ask
 from tests.factories import CommunityFactory, UserFactory, make_member
 
@@ -21,6 +22,18 @@ pytestmark = pytest.mark.django_db
 SECRET = "Zanzibar-private-7731"
 SHY_NAME = "Quietly Anonymous-Person"
 SKIP_PREFIXES = ("admin/", "healthz")
+# Searches that would find the private and anonymous posts if they leaked
+# (pages echo the query, so they search for other words of those posts).
+SEARCHES = [
+    "/search/?q=thesis",
+    "/search/?q=worry",
+    "/search/?q=anonymous+reply",
+    "/search/?q=body&community=hidden-seminar",
+    "/api/v1/search?q=Zanzibar",
+    "/api/v1/search?author=shyone",
+    "/api/v1/search?q=worried",
+    "/api/v1/search/similar?title=worried+thesis",
+]
 
 
 def walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -58,6 +71,7 @@ def world():
         community=private, user=UserFactory(), status=Membership.Status.PENDING
     )
     people["peer"] = peer
+    search_indexing.rebuild()
     people["outsider"] = UserFactory()
     return {
         "community": private,
@@ -116,6 +130,7 @@ def paths(world: dict[str, Any]) -> list[str]:
         for key, obj in (("<reply_id>", "anon_reply"), ("<thread_id>", "anon")):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
+    result += SEARCHES
     return sorted(set(result))
 
 
@@ -140,7 +155,7 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
-            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies")
+            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies", *SEARCHES)
         )
         shows_posts |= path.rstrip("/") in {
             "/c/hidden-seminar",

@@ -72,11 +72,12 @@ def threads_to_answer(user: Any, *, limit: int = LIMIT) -> tuple[list[Hit], list
         chosen = list(
             engine.match(documents, q.ParsedQuery(terms=topics), any_term=True)[:limit]
         )
-    if len(chosen) < limit:
-        newest = documents.exclude(pk__in=[d.pk for d in chosen]).order_by(
-            "-created_at", "-id"
-        )
-        chosen += list(newest[: limit - len(chosen)])
+    # Fill up with the newest open questions; always asked, so the page's
+    # query count does not depend on how many matched.
+    newest = documents.exclude(pk__in=[d.pk for d in chosen]).order_by(
+        "-created_at", "-id"
+    )
+    chosen += list(newest[: max(limit - len(chosen), 1)])[: limit - len(chosen)]
     hits = hits_for(user, chosen)
     for hit, document in zip(hits, _kept(chosen, hits), strict=True):
         text = f"{document.title} {document.body}".lower()
