@@ -32,6 +32,8 @@ ANSWERED_CHOICES = {"": "Any", "answered": "Answered", "unanswered": "Unanswered
 PLAIN_SNIPPET_CHARS = 220
 SIMILAR_LIMIT = 5
 SIMILAR_CANDIDATES = 20
+# Cosine similarity below which a thread is not offered as "similar".
+SEMANTIC_MIN_SCORE = 0.35
 
 
 @dataclass
@@ -239,7 +241,11 @@ def similar_threads(
         documents = documents.exclude(object_id=exclude)
     text = f"{title}\n{body}"
     if method == "semantic" or (method == "auto" and semantic.is_enabled()):
-        ranked = semantic.nearest(text, documents, SIMILAR_CANDIDATES)
+        ranked = [
+            (pk, score)
+            for pk, score in semantic.nearest(text, documents, SIMILAR_CANDIDATES)
+            if score >= SEMANTIC_MIN_SCORE
+        ]
         rows = {d.pk: d for d in documents.filter(pk__in=[pk for pk, _ in ranked])}
         found = [rows[pk] for pk, _ in ranked if pk in rows]
     else:
