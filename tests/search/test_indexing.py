@@ -141,3 +141,16 @@ def test_rebuild_of_one_kind_keeps_the_others(committed, community, student, men
 
     assert ("thread", thread.pk) in found(student, "bias")
     assert len(found(student, "bias")) == 2
+
+
+def test_rebuild_if_empty_leaves_a_filled_index_alone(
+    committed, community, student, capsys
+):
+    with committed():
+        ask(student, community, title="Already indexed")
+    ask(student, community, title="Behind the index's back")
+
+    call_command("rebuild_search_index", if_empty=True)
+
+    assert "nothing to do" in capsys.readouterr().out
+    assert found(student, "behind") == []

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from studyhall.search import indexing, registry
+from studyhall.search.models import Document
 
 BAR_WIDTH = 30
 
@@ -22,10 +23,22 @@ class Command(BaseCommand):
             dest="kinds",
             help="Rebuild only this kind (repeatable); every kind by default.",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the index already holds documents (after a seed).",
+        )
 
     def handle(
-        self, *args: Any, kinds: list[str] | None = None, **options: Any
+        self,
+        *args: Any,
+        kinds: list[str] | None = None,
+        if_empty: bool = False,
+        **options: Any,
     ) -> None:
+        if if_empty and Document.objects.exists():
+            self.stdout.write("The search index is not empty; nothing to do.")
+            return
         unknown = [k for k in kinds or [] if k not in registry.KINDS]
         if unknown:
             raise CommandError(
