@@ -71,8 +71,8 @@ def test_search_page_query_count_does_not_grow(
     client.get("/search/", {"q": "sparse"})  # warm the session
 
     # session, user, snapshot, communities for the filter, count, page,
-    # threads shown, replies shown
-    with django_assert_num_queries(8):
+    # snippets, threads shown, replies shown
+    with django_assert_num_queries(9):
         response = client.get(
             "/search/", {"q": "sparse", "community": community.slug, "page": 2}
         )

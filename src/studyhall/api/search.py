@@ -41,7 +41,8 @@ class SearchOut(Schema):
     items: list[HitOut]
     page: int
     page_count: int
-    total: int
+    total: int = Field(description="Matches, counted up to 1,000.")
+    total_is_capped: bool = Field(description="True when more than 1,000 match.")
 
 
 class SimilarOut(Schema):
@@ -124,7 +125,8 @@ def search(
         "items": [_hit_out(h) for h in result.items],
         "page": result.number,
         "page_count": result.page_count,
-        "total": result.total,
+        "total": min(result.total, selectors.MAX_COUNTED),
+        "total_is_capped": result.total > selectors.MAX_COUNTED,
     }
 
 

@@ -94,66 +94,87 @@ def _sqlite_delete(cursor: object, ids: list[int]) -> None:
 def match(
     documents: QuerySet[Document], parsed: q.ParsedQuery, *, any_term: bool = False
 ) -> QuerySet[Document]:
-    """Narrow documents to those matching the query, best first.
+    """Narrow documents to those matching the query, best first (annotates `rank`,
+    higher is better).
 
-    Annotates `rank` (higher is better), `title_marked` and `snippet_marked`
-    (text with START/STOP markers around matched words, not yet escaped).
+    Snippets are left to `marks`, asked for one page of hits only: computing
+    them in the ranking query would cost them for every match.
     """
     if vendor() == "postgresql":
-        return _match_postgres(documents, parsed, any_term=any_term)
-    return _match_sqlite(documents, parsed, any_term=any_term)
-
-
-def _match_sqlite(
-    documents: QuerySet[Document], parsed: q.ParsedQuery, *, any_term: bool
-) -> QuerySet[Document]:
-    expression = q.fts5(parsed, any_term=any_term)
+        tsquery = _tsquery(parsed, any_term=any_term)
+        return (
+            documents.filter(search_vector=tsquery)
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by("-rank", "-id")
+        )
     return documents.extra(  # noqa: S610 - every value is a bound parameter
-        select={
-            "rank": f"-bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})",
-            "title_marked": "highlight(search_fts, 0, %s, %s)",
-            "snippet_marked": f"snippet(search_fts, 1, %s, %s, %s, {SNIPPET_WORDS})",
-        },
-        select_params=(q.START, q.STOP, q.START, q.STOP, "…"),
+        select={"rank": f"-bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
         tables=["search_fts"],
         where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
-        params=[expression],
+        params=[q.fts5(parsed, any_term=any_term)],
     ).order_by("-rank", "-id")
 
 
-def _match_postgres(
-    documents: QuerySet[Document], parsed: q.ParsedQuery, *, any_term: bool
-) -> QuerySet[Document]:
+def _tsquery(parsed: q.ParsedQuery, *, any_term: bool) -> SearchQuery:
     config = language()
     if any_term:
-        tsquery = SearchQuery(q.raw_any(parsed), config=config, search_type="raw")
-    else:
-        tsquery = SearchQuery(
-            q.websearch(parsed), config=config, search_type="websearch"
+        return SearchQuery(q.raw_any(parsed), config=config, search_type="raw")
+    return SearchQuery(q.websearch(parsed), config=config, search_type="websearch")
+
+
+def marks(
+    parsed: q.ParsedQuery, ids: Sequence[int], *, any_term: bool = False
+) -> dict[int, tuple[str, str]]:
+    """Return (title, snippet) with START/STOP markers around matched words, not
+    yet escaped, for a page of matching documents (one query)."""
+    if not ids:
+        return {}
+    if vendor() == "postgresql":
+        tsquery = _tsquery(parsed, any_term=any_term)
+        config = language()
+        rows = (
+            Document.objects.filter(pk__in=ids)
+            .annotate(
+                title_marked=SearchHeadline(
+                    "title",
+                    tsquery,
+                    config=config,
+                    start_sel=q.START,
+                    stop_sel=q.STOP,
+                    highlight_all=True,
+                ),
+                snippet_marked=SearchHeadline(
+                    "body",
+                    tsquery,
+                    config=config,
+                    start_sel=q.START,
+                    stop_sel=q.STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=10,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .values_list("pk", "title_marked", "snippet_marked")
         )
-    return (
-        documents.filter(search_vector=tsquery)
-        .annotate(
-            rank=SearchRank(F("search_vector"), tsquery),
-            title_marked=SearchHeadline(
-                "title",
-                tsquery,
-                config=config,
-                start_sel=q.START,
-                stop_sel=q.STOP,
-                highlight_all=True,
-            ),
-            snippet_marked=SearchHeadline(
-                "body",
-                tsquery,
-                config=config,
-                start_sel=q.START,
-                stop_sel=q.STOP,
-                max_words=SNIPPET_WORDS,
-                min_words=10,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-id")
+        return {pk: (title, snippet) for pk, title, snippet in rows}
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        "SELECT rowid, highlight(search_fts, 0, %s, %s), "  # noqa: S608 - ids are bound
+        f"snippet(search_fts, 1, %s, %s, %s, {SNIPPET_WORDS}) "
+        f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                q.START,
+                q.STOP,
+                q.START,
+                q.STOP,
+                "…",
+                q.fts5(parsed, any_term=any_term),
+                *ids,
+            ],
+        )
+        return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}

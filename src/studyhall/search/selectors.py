@@ -30,6 +30,7 @@ from studyhall.search.models import Document
 
 ANSWERED_CHOICES = {"": "Any", "answered": "Answered", "unanswered": "Unanswered"}
 PLAIN_SNIPPET_CHARS = 220
+MAX_COUNTED = 1000
 SIMILAR_LIMIT = 5
 SIMILAR_CANDIDATES = 20
 # Cosine similarity below which a thread is not offered as "similar".
@@ -160,11 +161,19 @@ def search(
         documents = documents.order_by("-created_at", "-id")
     else:
         documents = engine.match(documents, parsed)
-    total = documents.count()
-    page_count = max(1, -(-total // size))
+    # Counting every match of a very common word costs more than ranking a
+    # page; past MAX_COUNTED the page says "more than" and stops counting.
+    total = documents.order_by()[: MAX_COUNTED + 1].count()
+    page_count = max(1, -(-min(total, MAX_COUNTED) // size))
     number = min(max(page, 1), page_count)
     start = (number - 1) * size
     rows = list(documents[start : start + size])
+    if not parsed.is_empty:
+        marked = engine.marks(parsed, [d.pk for d in rows])
+        for row in rows:
+            title, snippet = marked.get(row.pk, ("", ""))
+            setattr(row, "title_marked", title)  # noqa: B010 - not a model field
+            setattr(row, "snippet_marked", snippet)  # noqa: B010
     return Page(
         items=hits_for(user, rows),
         number=number,

@@ -35,6 +35,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": query.urlencode(),
+            "max_counted": selectors.MAX_COUNTED,
         },
         status=400 if form.errors else 200,
     )
