@@ -24,6 +24,10 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/accept": {"post"},
     "/api/v1/replies/{reply_id}/endorsement": {"post", "delete"},
     "/api/v1/replies/{reply_id}/reactions/{kind}": {"put", "delete"},
+    "/api/v1/search": {"get"},
+    "/api/v1/search/similar": {"get"},
+    "/api/v1/recommendations": {"get"},
+    "/api/v1/threads/{thread_id}/merge": {"post"},
 }
 
 
