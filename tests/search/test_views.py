@@ -28,6 +28,8 @@ def test_search_page_shows_highlighted_results(client, committed, community, stu
     assert response.status_code == 200
     assert "4 results" in html
     assert "<mark>Sparse</mark> matrix question" in html
+    assert '<span class="badge">Thread</span>' in html
+    assert '<span class="badge">Reply</span>' in html
 
 
 def test_empty_search_page_explains_itself(client):

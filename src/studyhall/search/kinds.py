@@ -135,6 +135,7 @@ register(
     DocumentKind(
         name=THREAD,
         label="Threads",
+        singular="Thread",
         entries=thread_entries,
         all_ids=thread_ids,
         show=show_threads,
@@ -144,6 +145,7 @@ register(
     DocumentKind(
         name=REPLY,
         label="Replies",
+        singular="Reply",
         entries=reply_entries,
         all_ids=reply_ids,
         show=show_replies,

@@ -48,7 +48,8 @@ class Shown:
 @dataclass(frozen=True)
 class DocumentKind:
     name: str
-    label: str
+    label: str  # plural, for filters: "Threads"
+    singular: str  # beside one hit: "Thread"
     entries: Callable[[list[int]], dict[int, Entry | None]]
     all_ids: Callable[[], Iterable[int]]
     show: Callable[[Any, list[int]], dict[int, Shown]]

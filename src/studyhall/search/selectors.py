@@ -204,7 +204,7 @@ def hits_for(user: Any, documents: list[Document]) -> list[Hit]:
         hits.append(
             Hit(
                 kind=document.kind,
-                kind_label=registry.get(document.kind).label.rstrip("s"),
+                kind_label=registry.get(document.kind).singular,
                 object_id=document.object_id,
                 url=view.url,
                 title=view.title,
