@@ -28,6 +28,7 @@ migrate: $(STAMP)
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py rebuild_search_index --if-empty
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -20,3 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
 # The communicator tests connect as from the default local site.
 WEBSOCKET_ALLOWED_ORIGINS = [*WEBSOCKET_ALLOWED_ORIGINS, "http://localhost"]  # noqa: F405
+# The optional semantic search method loads a model; tests that need it turn it on.
+SEARCH_SEMANTIC = "off"

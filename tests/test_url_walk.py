@@ -17,6 +17,7 @@ from studyhall.discussions import services
 from studyhall.library import services as library
 from studyhall.live import services as live
 from studyhall.notifications.services import notify_reply
+from studyhall.search import indexing as search_indexing
 from tests.discussions.helpers import answer, ask
 from tests.factories import (
     CommunityFactory,
@@ -32,6 +33,18 @@ SECRET = "Zanzibar-private-7731"
 DM_SECRET = "Kestrel-direct-4410"
 SHY_NAME = "Quietly Anonymous-Person"
 SKIP_PREFIXES = ("admin/", "healthz")
+# Searches that would find the private and anonymous posts if they leaked
+# (pages echo the query, so they search for other words of those posts).
+SEARCHES = [
+    "/search/?q=thesis",
+    "/search/?q=worry",
+    "/search/?q=anonymous+reply",
+    "/search/?q=body&community=hidden-seminar",
+    "/api/v1/search?q=Zanzibar",
+    "/api/v1/search?author=shyone",
+    "/api/v1/search?q=worried",
+    "/api/v1/search/similar?title=worried+thesis",
+]
 
 
 def walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -78,6 +91,7 @@ def world():
     dm = chat_services.start_conversation(people["student"], [peer])
     dm_message, _ = chat_services.send_message(peer, dm, body=f"Direct {DM_SECRET}")
     people["peer"] = peer
+    search_indexing.rebuild()
     people["outsider"] = UserFactory()
     # Study groups, the library and live sessions: private text in each.
     make_group(people["student"], private, name=f"{SECRET} circle")
@@ -249,6 +263,7 @@ def paths(world: dict[str, Any]) -> list[str]:
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
     result += group_paths(world)
+    result += SEARCHES
     return sorted(set(result))
 
 
@@ -284,6 +299,7 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
                 "/api/v1/notifications",
                 "/live/",
                 "/api/v1/live/",
+                *SEARCHES,
             )
         )
         shows_posts |= path.rstrip("/") in {

@@ -33,6 +33,7 @@ from studyhall.profiles.models import (
     Visibility,
 )
 from studyhall.recognition.models import Feedback, FeedbackResponse
+from studyhall.search.models import Document
 
 M = TypeVar("M", bound=Model)
 
@@ -91,6 +92,7 @@ class Action(enum.Enum):
     SCHEDULE_MEETING = "schedule_meeting"
     POST_OPPORTUNITY = "post_opportunity"
     BOOKMARK = "bookmark"
+    MERGE_THREAD = "merge_thread"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -129,6 +131,7 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.ISSUE_CERTIFICATES: TEACHING_ROLES,
     Action.POST_OPPORTUNITY: MENTOR_ROLES,
     Action.BOOKMARK: frozenset(Role),
+    Action.MERGE_THREAD: MODERATING_ROLES,
 }
 
 
@@ -291,6 +294,8 @@ def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
         return _may_post_anonymously(snap, community, thread.category)
     if action is Action.SEE_ANONYMOUS_AUTHOR:
         return role in STAFF_ROLES
+    if action is Action.MERGE_THREAD:
+        return not thread.is_deleted and role in ROLE_MATRIX[action]
     raise TypeError(f"no rule for {action} on a thread")
 
 
@@ -513,6 +518,14 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         if snap.user_id is None:
             return queryset.none()
         return queryset.filter(Q(mentee_id=snap.user_id) | Q(mentor_id=snap.user_id))
+    if model is Document:
+        # Every document kind indexed so far shares its community's
+        # visibility; deleted and hidden content is never indexed.
+        return queryset.filter(
+            Q(scope=Document.Scope.COMMUNITY)
+            & Q(community__isnull=False)
+            & _visible_communities_q(snap, "community__")
+        )
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 
@@ -789,6 +802,26 @@ def author_for(
         is_you=is_you,
         role=role,
     )
+
+
+def authored_by(
+    user: Any, queryset: QuerySet[Document], author: Any
+) -> QuerySet[Document]:
+    """Narrow search documents to those by the author as this viewer may know them.
+
+    Anonymous documents count only where the viewer could see the name beside
+    the post (author_for): their own, or as staff of the community. So a
+    search by an anonymous poster's name never finds their anonymous posts
+    for peers.
+    """
+    snap = snapshot(user)
+    named = Q(author_id=author.pk, is_anonymous=False)
+    if snap.is_superuser or (snap.user_id is not None and snap.user_id == author.pk):
+        return queryset.filter(author_id=author.pk)
+    staff = [c for c, r in snap.roles.items() if r in STAFF_ROLES]
+    if staff:
+        named |= Q(author_id=author.pk, is_anonymous=True, community_id__in=staff)
+    return queryset.filter(named)
 
 
 def anonymity_notice(user: Any, community: Community, category: Category | None) -> str:

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "studyhall.live",
     "studyhall.recognition",
     "studyhall.profiles",
+    "studyhall.search",
     "studyhall.api",
 ]
 
@@ -349,3 +350,9 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 UPLOAD_EXTENSIONS = env_list(
     "UPLOAD_EXTENSIONS", "pdf,txt,md,csv,png,jpg,jpeg,gif,zip,bib,ipynb,docx,pptx,xlsx"
 )
+# Search (docs/search.md): the PostgreSQL text search configuration that
+# stems words, and whether the optional semantic method is used when installed.
+SEARCH_LANGUAGE = os.environ.get("SEARCH_LANGUAGE", "english")
+SEARCH_SEMANTIC = os.environ.get("SEARCH_SEMANTIC", "auto")
+if SEARCH_SEMANTIC not in {"auto", "off"}:
+    raise ValueError("SEARCH_SEMANTIC must be 'auto' or 'off'")

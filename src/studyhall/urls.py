@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("studyhall.accounts.urls")),
     path("", include("studyhall.notifications.urls")),
     path("", include("studyhall.profiles.urls")),
+    path("", include("studyhall.search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz),

@@ -65,6 +65,10 @@ EXPECTED_PATHS = {
     "/api/v1/mentorships/{mentorship_id}": {"post"},
     "/api/v1/communities/{slug}/opportunities": {"get", "post"},
     "/api/v1/opportunities/{opportunity_id}/bookmark": {"post"},
+    "/api/v1/search": {"get"},
+    "/api/v1/search/similar": {"get"},
+    "/api/v1/recommendations": {"get"},
+    "/api/v1/threads/{thread_id}/merge": {"post"},
 }
 
 

@@ -1,0 +1,180 @@
+"""The full-text engine of the database in use, chosen at run time by vendor.
+
+SQLite: the FTS5 table `search_fts` (rowid = document id), ranked by bm25()
+with the title weighted above the body, snippets from snippet()/highlight().
+PostgreSQL: `search_document.search_vector` (title weight A, body weight B)
+under a GIN index, `websearch_to_tsquery` with the configured language for
+stemming, ranked by ts_rank, snippets from ts_headline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from studyhall.search import query as q
+from studyhall.search.models import Document
+
+# bm25() weights for (title, body): a word in the title says more.
+TITLE_WEIGHT, BODY_WEIGHT = 8.0, 1.0
+SNIPPET_WORDS = 24
+
+
+def vendor() -> str:
+    return connection.vendor
+
+
+def language() -> str:
+    """Return the PostgreSQL text search configuration used for stemming."""
+    return settings.SEARCH_LANGUAGE
+
+
+# --- writing ----------------------------------------------------------------
+
+
+def write_text(documents: Sequence[Document]) -> None:
+    """Put the documents' current title and body into the text index.
+
+    Must run inside the transaction that saved the documents.
+    """
+    if not documents:
+        return
+    ids = [d.pk for d in documents]
+    if vendor() == "sqlite":
+        with connection.cursor() as cursor:
+            _sqlite_delete(cursor, ids)
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [(d.pk, d.title, d.body) for d in documents],
+            )
+    elif vendor() == "postgresql":
+        config = language()
+        Document.objects.filter(pk__in=ids).update(
+            search_vector=SearchVector("title", weight="A", config=config)
+            + SearchVector("body", weight="B", config=config)
+        )
+
+
+def delete_text(ids: Sequence[int]) -> None:
+    """Drop documents from the text index (PostgreSQL drops them with the row)."""
+    if ids and vendor() == "sqlite":
+        with connection.cursor() as cursor:
+            _sqlite_delete(cursor, list(ids))
+
+
+def clear_text() -> None:
+    """Empty the text index, before a rebuild."""
+    if vendor() == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+
+def _sqlite_delete(cursor: object, ids: list[int]) -> None:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(  # type: ignore[attr-defined]
+            f"DELETE FROM search_fts WHERE rowid IN ({marks})",  # noqa: S608
+            chunk,
+        )
+
+
+# --- matching ---------------------------------------------------------------
+
+
+def match(
+    documents: QuerySet[Document], parsed: q.ParsedQuery, *, any_term: bool = False
+) -> QuerySet[Document]:
+    """Narrow documents to those matching the query, best first (annotates `rank`,
+    higher is better).
+
+    Snippets are left to `marks`, asked for one page of hits only: computing
+    them in the ranking query would cost them for every match.
+    """
+    if vendor() == "postgresql":
+        tsquery = _tsquery(parsed, any_term=any_term)
+        return (
+            documents.filter(search_vector=tsquery)
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by("-rank", "-id")
+        )
+    return documents.extra(  # noqa: S610 - every value is a bound parameter
+        select={"rank": f"-bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
+        params=[q.fts5(parsed, any_term=any_term)],
+    ).order_by("-rank", "-id")
+
+
+def _tsquery(parsed: q.ParsedQuery, *, any_term: bool) -> SearchQuery:
+    config = language()
+    if any_term:
+        return SearchQuery(q.raw_any(parsed), config=config, search_type="raw")
+    return SearchQuery(q.websearch(parsed), config=config, search_type="websearch")
+
+
+def marks(
+    parsed: q.ParsedQuery, ids: Sequence[int], *, any_term: bool = False
+) -> dict[int, tuple[str, str]]:
+    """Return (title, snippet) with START/STOP markers around matched words, not
+    yet escaped, for a page of matching documents (one query)."""
+    if not ids:
+        return {}
+    if vendor() == "postgresql":
+        tsquery = _tsquery(parsed, any_term=any_term)
+        config = language()
+        rows = (
+            Document.objects.filter(pk__in=ids)
+            .annotate(
+                title_marked=SearchHeadline(
+                    "title",
+                    tsquery,
+                    config=config,
+                    start_sel=q.START,
+                    stop_sel=q.STOP,
+                    highlight_all=True,
+                ),
+                snippet_marked=SearchHeadline(
+                    "body",
+                    tsquery,
+                    config=config,
+                    start_sel=q.START,
+                    stop_sel=q.STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=10,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .values_list("pk", "title_marked", "snippet_marked")
+        )
+        return {pk: (title, snippet) for pk, title, snippet in rows}
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        "SELECT rowid, highlight(search_fts, 0, %s, %s), "  # noqa: S608 - ids are bound
+        f"snippet(search_fts, 1, %s, %s, %s, {SNIPPET_WORDS}) "
+        f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                q.START,
+                q.STOP,
+                q.START,
+                q.STOP,
+                "…",
+                q.fts5(parsed, any_term=any_term),
+                *ids,
+            ],
+        )
+        return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
