@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
+from studyhall.moderation import services as moderation
+from studyhall.moderation.registry import POST as POST_KIND
 from tests.discussions.helpers import answer, ask
 from tests.factories import CommunityFactory, UserFactory, make_member
 
@@ -43,7 +45,7 @@ def world():
     )
     people = {
         role: make_member(private, role)
-        for role in ("owner", "instructor", "moderator", "student")
+        for role in ("owner", "instructor", "moderator", "mentor", "student")
     }
     peer = make_member(private, "student")
     shy = make_member(private, "student", display_name=SHY_NAME, handle="shyone")
@@ -59,6 +61,23 @@ def world():
     )
     people["peer"] = peer
     people["outsider"] = UserFactory()
+    # Moderation state: a flagged, hidden reply, a restricted member.
+    flagged = answer(peer, thread, body=f"Flagged {SECRET}")
+    moderation.flag_content(
+        people["mentor"], POST_KIND, flagged, reason="spam", note=f"Note {SECRET}"
+    )
+    moderation.moderate_content(
+        people["moderator"], POST_KIND, flagged, action="hide", reason="Spam link"
+    )
+    suspended = make_member(private, "student")
+    moderation.restrict_member(
+        people["owner"],
+        Membership.objects.get(community=private, user=suspended),
+        action="suspend",
+        reason="Cooling off",
+        days=3,
+    )
+    people["suspended"] = suspended
     return {
         "community": private,
         "people": people,
@@ -68,6 +87,7 @@ def world():
         "anon_reply": anon_reply,
         "membership": pending,
         "shy": shy,
+        "flagged": flagged,
     }
 
 
@@ -86,6 +106,8 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "uidb64": "MQ",
         "kind": "thanks",
         "community_slug": world["community"].slug,
+        "content_type": "post",
+        "object_id": str(world["reply"].pk),
     }
 
 
@@ -113,6 +135,11 @@ def paths(world: dict[str, Any]) -> list[str]:
             result.append(
                 concrete(route.replace("<int:pk>", str(world["anon"].pk)), args)
             )
+        if "<int:object_id>" in route:
+            for post in (world["anon_reply"], world["flagged"]):
+                result.append(
+                    concrete(route.replace("<int:object_id>", str(post.pk)), args)
+                )
         for key, obj in (("<reply_id>", "anon_reply"), ("<thread_id>", "anon")):
             if key in route:
                 result.append(concrete(route.replace(key, str(world[obj].pk)), args))
@@ -121,12 +148,22 @@ def paths(world: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize(
     "who",
-    ["anonymous", "outsider", "student", "peer", "moderator", "instructor", "owner"],
+    [
+        "anonymous",
+        "outsider",
+        "suspended",
+        "student",
+        "peer",
+        "mentor",
+        "moderator",
+        "instructor",
+        "owner",
+    ],
 )
 def test_every_url_answers_without_error_and_hides_private_text(client, world, who):
     if who != "anonymous":
         client.force_login(world["people"][who])
-    is_member = who not in {"anonymous", "outsider"}
+    is_member = who not in {"anonymous", "outsider", "suspended"}
     sees_anonymous = who in {"moderator", "instructor", "owner"}
 
     for path in paths(world):
@@ -136,7 +173,9 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         body = response.content.decode(errors="replace")
         if not is_member:
             assert SECRET not in body, (who, path)
-            assert "Hidden Seminar" not in body, (who, path)
+            # A suspended member is told where they were suspended; nothing more.
+            if not (who == "suspended" and path == "/moderation/mine/"):
+                assert "Hidden Seminar" not in body, (who, path)
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
@@ -151,8 +190,9 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
             assert "shyone" not in body, (who, path)
 
 
-def test_outsiders_get_404_for_private_pages(client, world):
-    client.force_login(world["people"]["outsider"])
+@pytest.mark.parametrize("who", ["outsider", "suspended"])
+def test_outsiders_get_404_for_private_pages(client, world, who):
+    client.force_login(world["people"][who])
     private_paths = [
         p for p in paths(world) if p.startswith(("/t/", "/p/", "/c/hidden-seminar/"))
     ]

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Category, Post, Thread
@@ -43,6 +44,13 @@ class Action(enum.Enum):
     ENDORSE = "endorse"
     REACT = "react"
     SEE_ANONYMOUS_AUTHOR = "see_anonymous_author"
+    # Moderation (issue 7).
+    READ_TEXT = "read_text"
+    FLAG = "flag"
+    MODERATE = "moderate"
+    APPEAL = "appeal"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_MODERATION = "manage_moderation"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -64,7 +72,24 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.ENDORSE: TEACHING_ROLES,
     Action.SEE_ANONYMOUS_AUTHOR: STAFF_ROLES,
     Action.VIEW_HISTORY: frozenset(Role),
+    Action.FLAG: frozenset(Role),
+    Action.MODERATE: MODERATING_ROLES,
+    Action.VIEW_AUDIT_LOG: frozenset({Role.OWNER}),
+    Action.MANAGE_MODERATION: frozenset({Role.OWNER}),
 }
+
+# What a muted member may still do; every other action is refused while muted.
+MUTED_MAY = frozenset(
+    {
+        Action.VIEW,
+        Action.VIEW_MEMBERS,
+        Action.VIEW_HISTORY,
+        Action.READ_TEXT,
+        Action.SEE_ANONYMOUS_AUTHOR,
+        Action.LEAVE,
+        Action.APPEAL,
+    }
+)
 
 
 @dataclass
@@ -76,6 +101,10 @@ class Snapshot:
     is_verified: bool = False
     roles: dict[int, Role] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)
+    # Communities where the person is muted (reads only), and where they are
+    # suspended or banned (no role at all, and no rejoining).
+    muted: set[int] = field(default_factory=set)
+    barred: set[int] = field(default_factory=set)
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -97,11 +126,21 @@ def snapshot(user: Any) -> Snapshot:
             is_verified=user.email_verified_at is not None,
         )
         rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "community_id", "role", "status"
+            "community_id",
+            "role",
+            "status",
+            "muted_until",
+            "suspended_until",
+            "banned_at",
         )
-        for community_id, role, status in rows:
-            if status == Membership.Status.ACTIVE:
+        now = timezone.now()
+        for community_id, role, status, muted, suspended, banned in rows:
+            if banned is not None or (suspended is not None and suspended > now):
+                snap.barred.add(community_id)
+            elif status == Membership.Status.ACTIVE:
                 snap.roles[community_id] = Role(role)
+                if muted is not None and muted > now:
+                    snap.muted.add(community_id)
             else:
                 snap.pending.add(community_id)
     if user is not None:
@@ -119,8 +158,15 @@ def forget(user: Any) -> None:
 
 
 def can(user: Any, action: Action, obj: Model | None = None) -> bool:
-    """Return whether the person may take the action on the object."""
+    """Return whether the person may take the action on the object.
+
+    A muted member keeps only the reading actions in MUTED_MAY.
+    """
     snap = snapshot(user)
+    if snap.muted and action not in MUTED_MAY:
+        community_id = _community_id_of(obj)
+        if community_id in snap.muted:
+            return False
     if isinstance(obj, Community):
         return _can_community(snap, action, obj)
     if isinstance(obj, Category):
@@ -141,6 +187,12 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
     raise TypeError(f"no rule for {action} on {type(obj).__name__}")
 
 
+def _community_id_of(obj: Model | None) -> int | None:
+    if isinstance(obj, Community):
+        return obj.pk
+    return getattr(obj, "community_id", None)
+
+
 def _can_view_community(snap: Snapshot, community: Community) -> bool:
     if community.visibility != Community.Visibility.PRIVATE:
         return True
@@ -157,6 +209,7 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
             and snap.is_verified
             and community.pk not in snap.roles
             and community.pk not in snap.pending
+            and community.pk not in snap.barred
             and _can_view_community(snap, community)
             and community.joining != Community.Joining.INVITE
         )
@@ -179,12 +232,19 @@ def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
     role = snap.role_in(community.pk)
     if thread.is_deleted and (role not in MODERATING_ROLES):
         return False
+    is_author = snap.user_id is not None and thread.author_id == snap.user_id
+    if thread.is_hidden and role not in MODERATING_ROLES and not is_author:
+        return False
     if action is Action.VIEW:
         return True
     if role is None or not snap.is_verified:
         return False
     if action is Action.REPLY:
-        return not thread.is_deleted
+        return not thread.is_deleted and (
+            role in MODERATING_ROLES or not (thread.is_locked or thread.is_hidden)
+        )
+    if action is Action.MODERATE:
+        return role in MODERATING_ROLES
     if action is Action.ACCEPT_ANSWER:
         return thread.is_question and (
             thread.author_id == snap.user_id or role in TEACHING_ROLES
@@ -205,17 +265,27 @@ def _can_post(snap: Snapshot, action: Action, post: Post) -> bool:
     role = snap.role_in(thread.community_id)
     if action is Action.VIEW:
         return True
+    is_author = post.author_id == snap.user_id
     if action is Action.VIEW_HISTORY:
         return not post.is_deleted or role in MODERATING_ROLES
+    if action is Action.READ_TEXT:
+        if role in MODERATING_ROLES:
+            return True
+        return not post.is_deleted and (not post.is_hidden or is_author)
     if role is None or not snap.is_verified:
         return False
-    is_author = post.author_id == snap.user_id
+    if action is Action.MODERATE:
+        return role in MODERATING_ROLES
+    if action is Action.FLAG:
+        return not (post.is_deleted or post.is_hidden or is_author)
+    if action is Action.APPEAL:
+        return post.is_hidden and not post.is_deleted and is_author
     if action is Action.EDIT:
         return not post.is_deleted and (is_author or role in MODERATING_ROLES)
     if action is Action.DELETE:
         return not post.is_deleted and (is_author or role in MODERATING_ROLES)
     if action is Action.REACT:
-        return not post.is_deleted and not is_author
+        return not (post.is_deleted or post.is_hidden or is_author)
     if action is Action.ENDORSE:
         return not post.is_deleted and role in TEACHING_ROLES
     if action is Action.ACCEPT_ANSWER:
@@ -290,9 +360,14 @@ def _visible_threads_q(snap: Snapshot, prefix: str) -> Q:
         return q
     moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
     not_deleted = Q(**{f"{prefix}is_deleted": False})
+    shown = Q(**{f"{prefix}is_hidden": False})
+    if snap.user_id is not None:
+        shown |= Q(**{f"{prefix}author_id": snap.user_id})
     if moderated:
-        not_deleted |= Q(**{f"{prefix}community_id__in": moderated})
-    return q & not_deleted
+        in_moderated = Q(**{f"{prefix}community_id__in": moderated})
+        not_deleted |= in_moderated
+        shown |= in_moderated
+    return q & not_deleted & shown
 
 
 def listed(user: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "studyhall.communities",
     "studyhall.discussions",
     "studyhall.realtime",
+    "studyhall.moderation",
     "studyhall.api",
 ]
 
@@ -265,6 +266,21 @@ LOGGING = {
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000
 PAGE_SIZE = 20
+
+# Moderation (docs/moderation.md): flags one person may raise per window,
+# the default number of trusted flags that hide content pending review, and
+# when a member's flags count as trusted.
+MODERATION_FLAGS_PER_WINDOW = int(os.environ.get("MODERATION_FLAGS_PER_WINDOW", "10"))
+MODERATION_FLAG_WINDOW_SECONDS = int(
+    os.environ.get("MODERATION_FLAG_WINDOW_SECONDS", "3600")
+)
+MODERATION_AUTO_HIDE_FLAGS = int(os.environ.get("MODERATION_AUTO_HIDE_FLAGS", "3"))
+MODERATION_TRUSTED_AFTER_DAYS = int(
+    os.environ.get("MODERATION_TRUSTED_AFTER_DAYS", "7")
+)
+MODERATION_TRUSTED_AFTER_POSTS = int(
+    os.environ.get("MODERATION_TRUSTED_AFTER_POSTS", "3")
+)
 
 # Who may create communities: "staff" (site administrators) or "verified"
 # (anyone with a verified email address, who becomes the owner).

@@ -14,6 +14,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", include("studyhall.communities.urls")),
     path("", include("studyhall.discussions.urls")),
+    path("", include("studyhall.moderation.urls")),
     path("accounts/", include("studyhall.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -209,6 +209,10 @@ class ReplyOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     is_deleted: bool
+    is_hidden: bool = Field(
+        description="Hidden by moderation pending review; `body` is empty "
+        "except for the author and moderators."
+    )
     is_endorsed: bool
     endorsed_at: datetime | None
     is_accepted: bool
@@ -241,6 +245,7 @@ class ThreadSummaryOut(Schema):
     author: AuthorOut
     is_pinned: bool
     is_deleted: bool
+    is_locked: bool = Field(description="Locked: only moderators may reply.")
     is_answered: bool
     accepted_reply_id: int | None
     has_endorsed_reply: bool

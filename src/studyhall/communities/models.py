@@ -91,6 +91,12 @@ class Membership(models.Model):
         max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     joined_at = models.DateTimeField(default=timezone.now)
+    # Moderation restrictions, set by moderation.services: a muted member
+    # reads but cannot write; a suspended or banned one is treated as not a
+    # member (and cannot rejoin) until the restriction ends.
+    muted_until = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

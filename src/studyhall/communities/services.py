@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from studyhall import policy
@@ -113,6 +114,14 @@ def leave_community(user: User, community: Community) -> None:
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None:
         raise DomainError("You are not a member of this community.", code="not_member")
+    if membership.banned_at is not None or (
+        membership.suspended_until is not None
+        and membership.suspended_until > timezone.now()
+    ):
+        # Leaving would delete the row that records the restriction.
+        raise DomainError(
+            "You cannot leave while suspended or banned.", code="restricted"
+        )
     if membership.role == Role.OWNER and _owner_count(community) == 1:
         raise DomainError(
             "You are the only owner. Make someone else an owner before leaving.",

@@ -71,6 +71,10 @@ class Thread(models.Model):
     is_anonymous = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    # Moderation: a hidden thread is seen only by its author and moderators;
+    # a locked one takes no new replies except from moderators.
+    is_hidden = models.BooleanField(default=False)
+    is_locked = models.BooleanField(default=False)
     accepted_post = models.ForeignKey(
         "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -118,6 +122,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False)
+    # Moderation: a hidden post keeps its place; only its author and
+    # moderators read its text until it is restored.
+    is_hidden = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

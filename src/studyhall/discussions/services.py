@@ -557,3 +557,61 @@ def save_draft(user: User, *, key: str, title: str = "", body: str = "") -> Draf
 def discard_draft(user: User, *, key: str) -> None:
     """Forget a composer's saved text."""
     Draft.objects.filter(user=user, key=key).delete()
+
+
+# --- moderation state (called by moderation.services, which keeps the audit) ---
+
+
+def set_post_hidden(actor: User | None, post: Post, *, hidden: bool) -> Post:
+    """Hide a post pending review, or restore it; hiding the opening post hides
+    the thread. `actor` None means the flag threshold hid it automatically.
+
+    Must run inside the caller's transaction; the caller checks the policy.
+    """
+    post.is_hidden = hidden
+    post.save(update_fields=["is_hidden"])
+    thread = post.thread
+    if post.is_opening and thread.is_hidden != hidden:
+        thread.is_hidden = hidden
+        thread.save(update_fields=["is_hidden"])
+    publish(
+        thread_stream(thread),
+        "post.hidden" if hidden else "post.restored",
+        {"thread": thread.pk, "post": post.pk, "number": post.number},
+        actor=actor,
+    )
+    return post
+
+
+def set_locked(actor: User, thread: Thread, *, locked: bool) -> Thread:
+    """Lock a thread against new replies (moderators may still reply), or unlock it."""
+    if not policy.can(actor, Action.MODERATE, thread):
+        raise PermissionDenied("Only moderators can lock threads.")
+    with transaction.atomic():
+        thread.is_locked = locked
+        thread.save(update_fields=["is_locked"])
+        publish(
+            thread_stream(thread),
+            "thread.locked" if locked else "thread.unlocked",
+            {"thread": thread.pk},
+            actor=actor,
+        )
+    return thread
+
+
+def move_thread(actor: User, thread: Thread, *, category: Category | None) -> Thread:
+    """Move a thread to another category of its community (None: no category)."""
+    if not policy.can(actor, Action.MODERATE, thread):
+        raise PermissionDenied("Only moderators can move threads.")
+    if category is not None and category.community_id != thread.community_id:
+        raise ValidationError({"category": "Choose a category of this community."})
+    with transaction.atomic():
+        thread.category = category
+        thread.save(update_fields=["category"])
+        publish(
+            community_stream(thread.community_id),
+            "thread.moved",
+            {"thread": thread.pk, "category": category.pk if category else None},
+            actor=actor,
+        )
+    return thread
