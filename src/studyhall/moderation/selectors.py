@@ -95,15 +95,28 @@ def _appeal_of(case: Case) -> Appeal | None:
         return None
 
 
-def queue(
-    user: Any, community: Community, *, status: str = "open", page: int = 1
-) -> Page[QueueItem]:
-    """Return one page of the community's moderation queue, oldest first when open."""
+def queue_cases(user: Any, community: Community, *, status: str = "open") -> Any:
+    """Return the community's cases in a queue status, oldest first when open,
+    for its moderators; ordered by plain fields ending with the pk."""
     _require(user, Action.MODERATE, community, "Only moderators see the queue.")
     cases = Case.objects.filter(community=community, status=status).select_related(
         "appeal"
     )
-    cases = cases.order_by("opened_at" if status == "open" else "-resolved_at", "pk")
+    if status == Case.Status.OPEN:
+        return cases.order_by("opened_at", "pk")
+    return cases.order_by("-resolved_at", "-pk")
+
+
+def queue_items(user: Any, cases: list[Case]) -> list[QueueItem]:
+    """Return the queue rows for already-authorised cases (see queue_cases)."""
+    return _items(user, cases)
+
+
+def queue(
+    user: Any, community: Community, *, status: str = "open", page: int = 1
+) -> Page[QueueItem]:
+    """Return one page of the community's moderation queue."""
+    cases = queue_cases(user, community, status=status)
     result = paginate(cases, page, settings.PAGE_SIZE)
     return Page(
         _items(user, result.items), result.number, result.page_count, result.total
@@ -128,7 +141,7 @@ def case_flags(user: Any, case: Case) -> list[Flag]:
 AUDIT_FILTERS = ("kind", "actor", "target", "since")
 
 
-def audit_log(
+def audit_entries(
     user: Any,
     community: Community,
     *,
@@ -136,10 +149,9 @@ def audit_log(
     actor: str = "",
     target: str = "",
     since: datetime | None = None,
-    page: int = 1,
-) -> Page[AuditEntry]:
-    """Return one page of the community's audit log, newest first, for owners;
-    `actor` and `target` are handles."""
+) -> Any:
+    """Return the community's audit log, newest first, for owners; `actor` and
+    `target` are handles."""
     _require(user, Action.VIEW_AUDIT_LOG, community, "Only owners read the log.")
     entries = AuditEntry.objects.filter(community=community).select_related(
         "actor", "target"
@@ -152,6 +164,14 @@ def audit_log(
         entries = entries.filter(target__handle__iexact=target)
     if since is not None:
         entries = entries.filter(created_at__gte=since)
+    return entries.order_by("-created_at", "-pk")
+
+
+def audit_log(
+    user: Any, community: Community, *, page: int = 1, **filters: Any
+) -> Page[AuditEntry]:
+    """Return one page of the audit log (filters as for audit_entries)."""
+    entries = audit_entries(user, community, **filters)
     return paginate(entries, page, settings.PAGE_SIZE)
 
 

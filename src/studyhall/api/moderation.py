@@ -1,0 +1,312 @@
+"""Moderation: flags, the queue, moderator actions, restrictions, appeals, the log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from studyhall.api.errors import error_body
+from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
+from studyhall.api.params import ID_MAX, Cursor, Id, Limit
+from studyhall.api.schemas import ERRORS, ErrorOut
+from studyhall.api.security import SIGNED_IN, viewer
+from studyhall.communities.models import Membership
+from studyhall.discussions import selectors as board
+from studyhall.moderation import selectors, services
+from studyhall.moderation.models import Case, Reason
+from studyhall.moderation.registry import kind_named
+
+router = Router(tags=["moderation"])
+
+ContentType = Annotated[
+    str, Field(max_length=30, description='Kind of content: "post".')
+]
+ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+class FlagIn(Schema):
+    content_type: ContentType
+    object_id: ObjectId
+    reason: Reason
+    note: str = Field("", description='Required for reason "other".')
+
+
+class FlagOut(Schema):
+    case_id: int
+    reason: str
+    created_at: datetime
+
+
+class ItemOut(Schema):
+    title: str
+    excerpt_html: str
+    url: str
+    author_name: str
+    is_hidden: bool
+    is_deleted: bool
+
+
+class AppealOut(Schema):
+    text: str
+    outcome: str
+    created_at: datetime
+
+
+class CaseOut(Schema):
+    id: int
+    content_type: str
+    object_id: int
+    status: str
+    resolution: str
+    opened_at: datetime
+    age_seconds: int
+    flag_count: int
+    is_auto_hidden: bool
+    reasons: dict[str, int]
+    notes: list[str]
+    item: ItemOut | None
+    appeal: AppealOut | None
+
+
+class CaseList(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class ActionIn(Schema):
+    action: Literal["hide", "restore", "dismiss", "delete", "deny_appeal"]
+    reason: str = ""
+
+
+class RestrictIn(Schema):
+    action: Literal["warn", "mute", "suspend", "ban", "lift"]
+    reason: str = ""
+    days: int | None = Field(None, ge=1, le=365)
+
+
+class RestrictOut(Schema):
+    membership_id: int
+    muted_until: datetime | None
+    suspended_until: datetime | None
+    banned_at: datetime | None
+
+
+class AppealIn(Schema):
+    text: str
+
+
+class AuditOut(Schema):
+    id: int
+    kind: str
+    actor: str | None = Field(description="Handle; null when automatic.")
+    target: str | None
+    content_type: str
+    object_id: int | None
+    reason: str
+    until: datetime | None
+    created_at: datetime
+
+
+class AuditList(Schema):
+    items: list[AuditOut]
+    next_cursor: str | None
+
+
+def _case_out(row: selectors.QueueItem) -> CaseOut:
+    case, ctx, appeal = row.case, row.context, row.appeal
+    return CaseOut(
+        id=case.pk,
+        content_type=case.content_type,
+        object_id=case.object_id,
+        status=case.status,
+        resolution=case.resolution,
+        opened_at=case.opened_at,
+        age_seconds=int(row.age.total_seconds()),
+        flag_count=case.flag_count,
+        is_auto_hidden=case.is_auto_hidden,
+        reasons=dict(row.reasons),
+        notes=row.notes,
+        item=ItemOut(
+            title=ctx.title,
+            excerpt_html=ctx.excerpt_html,
+            url=ctx.url,
+            author_name=ctx.author_name,
+            is_hidden=ctx.is_hidden,
+            is_deleted=ctx.is_deleted,
+        )
+        if ctx
+        else None,
+        appeal=AppealOut(
+            text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
+        )
+        if appeal
+        else None,
+    )
+
+
+def _throttled(request: HttpRequest, error: services.RateLimited) -> HttpResponse:
+    from studyhall.api.api import api
+
+    response = api.create_response(
+        request, error_body(error.code, error.message), status=429
+    )
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@router.post("/flags", response={201: FlagOut, 429: ErrorOut, **ERRORS}, auth=SIGNED_IN)
+def create_flag(request: HttpRequest, payload: FlagIn) -> Any:
+    """Flag content for the community's moderators (rate-limited: 429 with
+    Retry-After)."""
+    user = viewer(request)
+    kind, item = selectors.flaggable(user, payload.content_type, payload.object_id)
+    try:
+        flag = services.flag_content(
+            user, kind, item, reason=payload.reason, note=payload.note
+        )
+    except services.RateLimited as error:
+        return _throttled(request, error)
+    return Status(
+        201,
+        FlagOut(case_id=flag.case_id, reason=flag.reason, created_at=flag.created_at),
+    )
+
+
+@router.get(
+    "/communities/{slug}/moderation/cases",
+    response={200: CaseList, **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_cases(
+    request: HttpRequest,
+    slug: str,
+    status: Annotated[Literal["open", "resolved"], Query()] = "open",
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Any:
+    """The moderation queue, oldest first (moderators)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    cases = selectors.queue_cases(user, community, status=status)
+    page = keyset_page(cases, scope=f"cases:{status}", cursor=cursor, limit=limit)
+    rows = selectors.queue_items(user, page.items)
+    return {"items": [_case_out(r) for r in rows], "next_cursor": page.next_cursor}
+
+
+@router.post(
+    "/communities/{slug}/moderation/items/{content_type}/{object_id}/actions",
+    response={200: CaseOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def act_on_item(
+    request: HttpRequest,
+    slug: str,
+    content_type: str,
+    object_id: Id,
+    payload: ActionIn,
+) -> Any:
+    """Hide, restore, dismiss flags on, or delete an item; or deny its appeal."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    kind, item = selectors.flaggable(user, content_type, object_id)
+    if kind.community_id(item) != community.pk:
+        raise Case.DoesNotExist
+    case = services.moderate_content(
+        user, kind, item, action=payload.action, reason=payload.reason
+    )
+    return _case_out(selectors.case_detail(user, case.pk))
+
+
+@router.post(
+    "/communities/{slug}/moderation/members/{membership_id}",
+    response={200: RestrictOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def restrict_member(
+    request: HttpRequest, slug: str, membership_id: Id, payload: RestrictIn
+) -> Any:
+    """Warn, mute, suspend, ban a member, or lift their restrictions."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    membership = Membership.objects.select_related("community").get(
+        pk=membership_id, community=community
+    )
+    membership = services.restrict_member(
+        user,
+        membership,
+        action=payload.action,
+        reason=payload.reason,
+        days=payload.days,
+    )
+    return RestrictOut(
+        membership_id=membership.pk,
+        muted_until=membership.muted_until,
+        suspended_until=membership.suspended_until,
+        banned_at=membership.banned_at,
+    )
+
+
+@router.post(
+    "/appeals/{content_type}/{object_id}",
+    response={201: AppealOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def create_appeal(
+    request: HttpRequest, content_type: str, object_id: Id, payload: AppealIn
+) -> Any:
+    """Appeal the hiding of your own content, once."""
+    user = viewer(request)
+    kind = kind_named(content_type)
+    kind.get(user, object_id)
+    case = Case.objects.get(content_type=kind.name, object_id=object_id)
+    appeal = services.appeal(user, case, text=payload.text)
+    return Status(
+        201,
+        AppealOut(
+            text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
+        ),
+    )
+
+
+@router.get(
+    "/communities/{slug}/moderation/log",
+    response={200: AuditList, **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_audit_log(
+    request: HttpRequest,
+    slug: str,
+    kind: str = "",
+    actor: str = "",
+    target: str = "",
+    since: datetime | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Any:
+    """The audit log, newest first, filtered by action, actor, target, time (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    entries = selectors.audit_entries(
+        user, community, kind=kind, actor=actor, target=target, since=since
+    )
+    page = keyset_page(entries, scope="audit", cursor=cursor, limit=limit)
+    return {
+        "items": [
+            AuditOut(
+                id=e.pk,
+                kind=e.kind,
+                actor=e.actor.handle if e.actor else None,
+                target=e.target.handle if e.target else None,
+                content_type=e.content_type,
+                object_id=e.object_id,
+                reason=e.reason,
+                until=e.until,
+                created_at=e.created_at,
+            )
+            for e in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
