@@ -24,6 +24,14 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/accept": {"post"},
     "/api/v1/replies/{reply_id}/endorsement": {"post", "delete"},
     "/api/v1/replies/{reply_id}/reactions/{kind}": {"put", "delete"},
+    "/api/v1/flags": {"post"},
+    "/api/v1/appeals/{content_type}/{object_id}": {"post"},
+    "/api/v1/communities/{slug}/moderation/cases": {"get"},
+    "/api/v1/communities/{slug}/moderation/items/{content_type}/{object_id}/actions": {
+        "post"
+    },
+    "/api/v1/communities/{slug}/moderation/members/{membership_id}": {"post"},
+    "/api/v1/communities/{slug}/moderation/log": {"get"},
 }
 
 

@@ -117,8 +117,10 @@ def check_flag_rate(user: User) -> None:
     )
     if len(recent) < limit:
         return
-    frees_at = recent[-1] + timedelta(seconds=window)
-    wait = max(1, math.ceil((frees_at - timezone.now()).total_seconds()))
+    wait = window
+    if recent:
+        frees_at = recent[-1] + timedelta(seconds=window)
+        wait = max(1, math.ceil((frees_at - timezone.now()).total_seconds()))
     raise RateLimited(
         f"You have flagged {limit} items in the last {window // 60} minutes, the "
         f"most allowed. You can flag again in {math.ceil(wait / 60)} minutes; "

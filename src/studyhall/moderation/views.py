@@ -19,7 +19,7 @@ from studyhall.core.pagination import parse_page_number
 from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Post
 from studyhall.moderation import forms, selectors, services
-from studyhall.moderation.models import Case
+from studyhall.moderation.models import Appeal, Case
 from studyhall.policy import Action
 
 
@@ -370,6 +370,9 @@ def appeal_create(
     case = Case.objects.filter(content_type=kind.name, object_id=item.pk).first()
     if case is None or not policy.can(request.user, Action.APPEAL, item):
         raise Http404("Nothing to appeal here.")
+    if Appeal.objects.filter(case=case).exists():
+        messages.info(request, "You have already appealed this decision.")
+        return redirect("moderation:mine")
     form = forms.AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
