@@ -443,6 +443,7 @@ def test_moderation_matrix(community, people, threads, restricted):
     # The mentor wrote the reply and cannot flag it.
     assert who_may(Action.FLAG, reply) == staff | {"student"}
     assert who_may(Action.READ_TEXT, reply) == staff | {"mentor", "student", "muted"}
+    assert who_may(Action.LABEL, reply) == {"owner", "instructor", "admin"}
 
 
 def test_restricted_members_lose_their_powers(community, people, threads, restricted):

@@ -51,6 +51,7 @@ class Action(enum.Enum):
     APPEAL = "appeal"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_MODERATION = "manage_moderation"
+    LABEL = "label"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -286,7 +287,7 @@ def _can_post(snap: Snapshot, action: Action, post: Post) -> bool:
         return not post.is_deleted and (is_author or role in MODERATING_ROLES)
     if action is Action.REACT:
         return not (post.is_deleted or post.is_hidden or is_author)
-    if action is Action.ENDORSE:
+    if action in (Action.ENDORSE, Action.LABEL):
         return not post.is_deleted and role in TEACHING_ROLES
     if action is Action.ACCEPT_ANSWER:
         return (

@@ -25,6 +25,7 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/endorsement": {"post", "delete"},
     "/api/v1/replies/{reply_id}/reactions/{kind}": {"put", "delete"},
     "/api/v1/flags": {"post"},
+    "/api/v1/replies/{reply_id}/label": {"post"},
     "/api/v1/appeals/{content_type}/{object_id}": {"post"},
     "/api/v1/communities/{slug}/moderation/cases": {"get"},
     "/api/v1/communities/{slug}/moderation/items/{content_type}/{object_id}/actions": {

@@ -310,3 +310,26 @@ def list_audit_log(
         ],
         "next_cursor": page.next_cursor,
     }
+
+
+class LabelIn(Schema):
+    label: Literal["verified", "needs_correction", ""]
+    note: str = ""
+
+
+class LabelOut(Schema):
+    reply_id: int
+    label: str
+    label_note: str
+
+
+@router.post(
+    "/replies/{reply_id}/label", response={200: LabelOut, **ERRORS}, auth=SIGNED_IN
+)
+def label_reply(request: HttpRequest, reply_id: Id, payload: LabelIn) -> Any:
+    """Label a post "verified" or "needs_correction" with a note ("" clears it;
+    instructors and owners)."""
+    user = viewer(request)
+    post = board.visible_post(user, reply_id)
+    services.label_post(user, post, label=payload.label, note=payload.note)
+    return LabelOut(reply_id=post.pk, label=post.label, label_note=post.label_note)

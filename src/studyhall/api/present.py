@@ -255,6 +255,8 @@ def _reply_out(
         is_hidden=post.is_hidden,
         is_endorsed=post.is_endorsed,
         endorsed_at=post.endorsed_at,
+        label=post.label,
+        label_note=post.label_note,
         is_accepted=post.pk == thread.accepted_post_id,
         is_unread=None if read_number is None else post.number > read_number,
         reactions=[

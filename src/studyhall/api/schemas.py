@@ -215,6 +215,10 @@ class ReplyOut(Schema):
     )
     is_endorsed: bool
     endorsed_at: datetime | None
+    label: str = Field(
+        description='An instructor\'s label: "verified", "needs_correction" or "".'
+    )
+    label_note: str
     is_accepted: bool
     is_unread: bool | None = Field(description="Null for anonymous readers.")
     reactions: list[ReactionOut]

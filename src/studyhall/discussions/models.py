@@ -106,6 +106,11 @@ class Thread(models.Model):
         return self.accepted_post_id is not None
 
 
+class PostLabel(models.TextChoices):
+    VERIFIED = "verified", "Verified by instructor"
+    NEEDS_CORRECTION = "needs_correction", "Needs correction"
+
+
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
@@ -141,6 +146,18 @@ class Post(models.Model):
         related_name="+",
     )
     endorsed_at = models.DateTimeField(null=True, blank=True)
+    # An instructor's label against misinformation, shown wherever the post
+    # shows; set through moderation.services.label_post.
+    label = models.CharField(max_length=20, choices=PostLabel.choices, blank=True)
+    label_note = models.CharField(max_length=500, blank=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["thread", "number"]

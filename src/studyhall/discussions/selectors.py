@@ -209,6 +209,7 @@ class PostView:
     can_flag: bool = False
     can_moderate: bool = False
     can_appeal: bool = False
+    can_label: bool = False
 
 
 @dataclass
@@ -280,6 +281,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             can_flag=policy.can(user, Action.FLAG, post),
             can_moderate=can_moderate,
             can_appeal=policy.can(user, Action.APPEAL, post),
+            can_label=policy.can(user, Action.LABEL, post),
         )
 
     views = [view(p) for p in result.items]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from studyhall.discussions.models import PostLabel
 from studyhall.moderation.models import AuditEntry, Reason
 
 # Lengths and rules are checked by the services, which give the clear
@@ -135,4 +136,18 @@ class AuditFilterForm(forms.Form):
         required=False,
         label="Since",
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class LabelForm(forms.Form):
+    label = forms.ChoiceField(
+        required=False,
+        choices=[("", "No label"), *PostLabel.choices],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown beside the label. Needed for “Needs correction”.",
     )

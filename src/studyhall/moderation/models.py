@@ -147,6 +147,7 @@ class AuditEntry(models.Model):
         BAN = "ban", "Member banned"
         LIFT = "lift", "Restrictions lifted"
         SETTINGS = "settings", "Moderation settings changed"
+        LABEL = "label", "Post labelled by an instructor"
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="audit_entries"

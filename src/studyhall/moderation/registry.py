@@ -84,15 +84,20 @@ def _load_posts(ids: list[int]) -> dict[int, Any]:
     return {p.pk: p for p in posts}
 
 
-def _post_context(viewer: Any, post: Any) -> ItemContext:
+def post_url(post: Any) -> str:
+    """Return the address of a post on its thread's page."""
     from studyhall.discussions.selectors import page_of_post
 
-    thread = post.thread
-    where = "Opening post" if post.is_opening else f"Reply #{post.number - 1}"
-    url = (
-        reverse("discussions:thread-detail", kwargs={"pk": thread.pk})
+    return (
+        reverse("discussions:thread-detail", kwargs={"pk": post.thread_id})
         + f"?page={page_of_post(post.number)}#post-{post.number}"
     )
+
+
+def _post_context(viewer: Any, post: Any) -> ItemContext:
+    thread = post.thread
+    where = "Opening post" if post.is_opening else f"Reply #{post.number - 1}"
+    url = post_url(post)
     readable = policy.can(viewer, Action.READ_TEXT, post)
     return ItemContext(
         title=thread.title,

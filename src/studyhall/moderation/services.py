@@ -25,7 +25,7 @@ from studyhall.core.errors import DomainError
 from studyhall.core.markdown import render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions import services as discussions
-from studyhall.discussions.models import Category, Post, Thread
+from studyhall.discussions.models import Category, Post, PostLabel, Thread
 from studyhall.moderation.models import (
     Appeal,
     AuditEntry,
@@ -495,3 +495,40 @@ def update_settings(
             reason=f"Automatic hiding after {auto_hide_threshold} trusted flags.",
         )
     return found
+
+
+# --- instructor labels ---------------------------------------------------------------
+
+
+def label_post(actor: User, post: Post, *, label: str, note: str = "") -> Post:
+    """Mark a post "verified by instructor" or "needs correction" with a note, or
+    clear the label (label ""); instructors and owners may."""
+    if not policy.can(actor, Action.LABEL, post):
+        raise PermissionDenied("Only instructors can label posts.")
+    if label and label not in PostLabel.values:
+        raise ValidationError({"label": "Choose a label."})
+    note = clean_text(note or "").strip()
+    if label == PostLabel.NEEDS_CORRECTION and not note:
+        raise ValidationError({"note": "Say what needs correcting."})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"Use at most {NOTE_MAX_LENGTH} characters."})
+    with transaction.atomic():
+        post.label = label
+        post.label_note = note if label else ""
+        post.labelled_by = actor if label else None
+        post.labelled_at = timezone.now() if label else None
+        post.save(update_fields=["label", "label_note", "labelled_by", "labelled_at"])
+        _audit(
+            post.community_id,
+            actor,
+            AuditEntry.Kind.LABEL,
+            target_id=post.author_id,
+            reason=f"{post.get_label_display() or 'Label cleared'}. {note}".strip(),
+        )
+        publish(
+            discussions.thread_stream(post.thread_id),
+            "post.labelled",
+            {"thread": post.thread_id, "post": post.pk, "label": label},
+            actor=actor,
+        )
+    return post

@@ -29,6 +29,11 @@ urlpatterns = [
         name="post-edit",
     ),
     path(
+        "c/<slug:slug>/moderation/posts/<int:post_pk>/label/",
+        views.post_label,
+        name="post-label",
+    ),
+    path(
         "c/<slug:slug>/moderation/threads/<int:thread_id>/",
         views.thread_actions,
         name="thread-actions",

@@ -20,6 +20,7 @@ from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Post
 from studyhall.moderation import forms, selectors, services
 from studyhall.moderation.models import Appeal, Case
+from studyhall.moderation.registry import post_url
 from studyhall.policy import Action
 
 
@@ -180,6 +181,37 @@ def post_edit(request: AuthedRequest, slug: str, post_pk: int) -> HttpResponse:
     return render(
         request,
         "moderation/post_edit.html",
+        {"community": post.thread.community, "post": post, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def post_label(request: AuthedRequest, slug: str, post_pk: int) -> HttpResponse:
+    post = board.visible_post(request.user, post_pk)
+    if post.thread.community.slug != slug:
+        raise Http404("No such post.")
+    if not policy.can(request.user, Action.LABEL, post):
+        raise PermissionDenied("Only instructors can label posts.")
+    form = forms.LabelForm(
+        request.POST or None, initial={"label": post.label, "note": post.label_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.label_post(
+                request.user,
+                post,
+                label=form.cleaned_data["label"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Label saved; it shows wherever the post shows.")
+            return redirect(post_url(post))
+    return render(
+        request,
+        "moderation/post_label.html",
         {"community": post.thread.community, "post": post, "form": form},
         status=400 if form.errors else 200,
     )
