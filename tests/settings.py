@@ -18,3 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
+# Tests build board state fast and repeat texts; tests/moderation sets the
+# anti-abuse limits it exercises.
+POSTS_PER_MINUTE = 1_000_000
+NEW_MEMBER_MAX_LINKS_PER_POST = 1_000
+SPAM_REPEAT_WINDOW_SECONDS = 0

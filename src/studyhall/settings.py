@@ -282,6 +282,14 @@ MODERATION_TRUSTED_AFTER_POSTS = int(
     os.environ.get("MODERATION_TRUSTED_AFTER_POSTS", "3")
 )
 
+# Anti-abuse limits on new posts (docs/moderation.md); moderators are exempt.
+POSTS_PER_MINUTE = int(os.environ.get("POSTS_PER_MINUTE", "6"))
+MAX_LINKS_PER_POST = int(os.environ.get("MAX_LINKS_PER_POST", "20"))
+NEW_MEMBER_MAX_LINKS_PER_POST = int(
+    os.environ.get("NEW_MEMBER_MAX_LINKS_PER_POST", "2")
+)
+SPAM_REPEAT_WINDOW_SECONDS = int(os.environ.get("SPAM_REPEAT_WINDOW_SECONDS", "86400"))
+
 # Who may create communities: "staff" (site administrators) or "verified"
 # (anyone with a verified email address, who becomes the owner).
 COMMUNITY_CREATORS = os.environ.get("COMMUNITY_CREATORS", "staff")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from studyhall.api.errors import error_body
 from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
 from studyhall.api.params import ID_MAX, Cursor, Id, Limit
 from studyhall.api.schemas import ERRORS, ErrorOut
@@ -147,28 +146,15 @@ def _case_out(row: selectors.QueueItem) -> CaseOut:
     )
 
 
-def _throttled(request: HttpRequest, error: services.RateLimited) -> HttpResponse:
-    from studyhall.api.api import api
-
-    response = api.create_response(
-        request, error_body(error.code, error.message), status=429
-    )
-    response["Retry-After"] = str(error.retry_after)
-    return response
-
-
 @router.post("/flags", response={201: FlagOut, 429: ErrorOut, **ERRORS}, auth=SIGNED_IN)
 def create_flag(request: HttpRequest, payload: FlagIn) -> Any:
     """Flag content for the community's moderators (rate-limited: 429 with
     Retry-After)."""
     user = viewer(request)
     kind, item = selectors.flaggable(user, payload.content_type, payload.object_id)
-    try:
-        flag = services.flag_content(
-            user, kind, item, reason=payload.reason, note=payload.note
-        )
-    except services.RateLimited as error:
-        return _throttled(request, error)
+    flag = services.flag_content(
+        user, kind, item, reason=payload.reason, note=payload.note
+    )
     return Status(
         201,
         FlagOut(case_id=flag.case_id, reason=flag.reason, created_at=flag.created_at),

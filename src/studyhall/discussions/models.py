@@ -75,6 +75,8 @@ class Thread(models.Model):
     # a locked one takes no new replies except from moderators.
     is_hidden = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
+    # Slow mode: seconds each person waits between replies (0: off).
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
     accepted_post = models.ForeignKey(
         "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -30,6 +30,7 @@ from studyhall.discussions.models import (
     ReadMark,
     Thread,
 )
+from studyhall.moderation import gates
 from studyhall.policy import Action
 from studyhall.realtime.services import publish
 
@@ -221,6 +222,10 @@ def create_thread(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    screened = gates.screen_post(
+        author, community.pk, category=category, thread=None, body=body
+    )
+    body = screened.body
     body_html = render_body(body, community_id=community.pk)
     now = timezone.now()
     with transaction.atomic():
@@ -235,7 +240,7 @@ def create_thread(
             created_at=now,
             last_activity_at=now,
         )
-        Post.objects.create(
+        opening = Post.objects.create(
             thread=thread,
             community=community,
             author=author,
@@ -245,6 +250,9 @@ def create_thread(
             body_html=body_html,
             created_at=now,
         )
+        if screened.hold_reason:
+            opening.thread = thread
+            gates.hold_post(opening, screened.hold_reason)
         Community.objects.filter(pk=community.pk).update(
             thread_count=F("thread_count") + 1
         )
@@ -283,6 +291,14 @@ def create_reply(
             {"is_anonymous": "Anonymous posting is not allowed here."}
         )
     body = clean_body(body)
+    screened = gates.screen_post(
+        author,
+        thread.community_id,
+        category=thread.category,
+        thread=thread,
+        body=body,
+    )
+    body = screened.body
     body_html = render_body(body, community_id=thread.community_id)
     now = timezone.now()
     with transaction.atomic():
@@ -307,6 +323,9 @@ def create_reply(
         ReadMark.objects.update_or_create(
             user=author, thread=thread, defaults={"last_read_number": number}
         )
+        if screened.hold_reason:
+            post.thread = thread
+            gates.hold_post(post, screened.hold_reason)
         Draft.objects.filter(user=author, key=f"reply:{thread.pk}").delete()
         payload = {"thread": thread.pk, "post": post.pk, "number": number}
         publish(thread_stream(thread), "reply.created", payload, actor=author)

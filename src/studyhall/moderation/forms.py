@@ -59,10 +59,14 @@ class ThreadActionForm(forms.Form):
             ("lock", "Lock (only moderators can reply)"),
             ("unlock", "Unlock"),
             ("move", "Move to the category chosen below"),
+            ("slow", "Set slow mode to the seconds below (0 turns it off)"),
         ],
         widget=forms.RadioSelect,
     )
     category = forms.ChoiceField(required=False, label="Category")
+    seconds = forms.IntegerField(
+        required=False, min_value=0, max_value=86_400, label="Slow mode seconds"
+    )
     reason = forms.CharField(required=False, strip=False)
 
     def __init__(
@@ -122,6 +126,14 @@ class SettingsForm(forms.Form):
         label="Community guidelines",
         help_text="Markdown. Linked from every composer.",
     )
+    word_filter = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Word filter",
+        help_text="One rule a line: “word = block” refuses the post, “word = hold” "
+        "hides it for review, “word = replace: ***” replaces the word.",
+    )
 
 
 class AuditFilterForm(forms.Form):
@@ -151,3 +163,32 @@ class LabelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown beside the label. Needed for “Needs correction”.",
     )
+
+
+class BlackoutForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    categories = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: posting closes everywhere in the community.",
+    )
+    notice = forms.CharField(
+        strip=False,
+        label="Notice for members",
+        help_text="Shown beside every composer while posting is closed.",
+    )
+
+    def __init__(
+        self, *args: object, categories: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["categories"].choices = categories  # type: ignore[attr-defined]

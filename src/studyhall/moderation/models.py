@@ -25,10 +25,47 @@ class ModerationSettings(models.Model):
     auto_hide_threshold = models.PositiveSmallIntegerField(default=3)
     guidelines = models.TextField(blank=True, max_length=20_000)
     guidelines_html = models.TextField(blank=True)
+    # One rule a line: "word = block", "word = hold" or "word = replace: ***".
+    word_filter = models.TextField(blank=True, max_length=20_000)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"moderation settings of {self.community_id}"
+
+
+class Blackout(models.Model):
+    """A time (an exam, say) when posting in chosen categories is closed."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="blackouts"
+    )
+    # No categories: the whole community.
+    categories = models.ManyToManyField(
+        "discussions.Category", blank=True, related_name="blackouts"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    notice = models.CharField(max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="blackout_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"blackout in {self.community_id} from {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Reason(models.TextChoices):
@@ -148,6 +185,9 @@ class AuditEntry(models.Model):
         LIFT = "lift", "Restrictions lifted"
         SETTINGS = "settings", "Moderation settings changed"
         LABEL = "label", "Post labelled by an instructor"
+        HOLD = "hold", "Held for review by the word filter"
+        SLOW_MODE = "slow_mode", "Slow mode changed"
+        BLACKOUT = "blackout", "Blackout scheduled or cancelled"
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="audit_entries"

@@ -18,7 +18,14 @@ from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership
 from studyhall.core.pagination import Page, paginate
-from studyhall.moderation.models import Appeal, AuditEntry, Case, Flag, Reason
+from studyhall.moderation.models import (
+    Appeal,
+    AuditEntry,
+    Blackout,
+    Case,
+    Flag,
+    Reason,
+)
 from studyhall.moderation.registry import KINDS, ItemContext, kind_named
 from studyhall.policy import Action
 
@@ -322,3 +329,22 @@ def guidelines(community: Community) -> str:
     from studyhall.moderation.services import settings_for
 
     return settings_for(community).guidelines_html
+
+
+def blackouts(user: Any, community: Community) -> Any:
+    """Return the community's current and future blackouts, for its owners."""
+    _require(user, Action.MANAGE_MODERATION, community, "Only owners manage blackouts.")
+    return Blackout.objects.filter(
+        community=community, ends_at__gt=timezone.now()
+    ).order_by("starts_at", "pk")
+
+
+def blackout_notices(community: Community) -> list[Blackout]:
+    """Return the blackouts closing posting in the community now, with their
+    categories (two queries), for the notice beside composers."""
+    now = timezone.now()
+    return list(
+        Blackout.objects.filter(
+            community=community, starts_at__lte=now, ends_at__gt=now
+        ).prefetch_related("categories")
+    )

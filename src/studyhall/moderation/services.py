@@ -21,14 +21,16 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership, Role
-from studyhall.core.errors import DomainError
+from studyhall.core.errors import DomainError, RateLimited
 from studyhall.core.markdown import render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions import services as discussions
 from studyhall.discussions.models import Category, Post, PostLabel, Thread
+from studyhall.moderation import gates
 from studyhall.moderation.models import (
     Appeal,
     AuditEntry,
+    Blackout,
     Case,
     Flag,
     ModerationSettings,
@@ -41,14 +43,6 @@ from studyhall.realtime.services import publish
 NOTE_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 1000
 APPEAL_MAX_LENGTH = 2000
-
-
-class RateLimited(DomainError):
-    """Too many actions of one kind lately; `retry_after` is the wait in seconds."""
-
-    def __init__(self, message: str, *, code: str, retry_after: int) -> None:
-        super().__init__(message, code=code)
-        self.retry_after = retry_after
 
 
 def user_stream(user_id: int) -> str:
@@ -466,15 +460,23 @@ def appeal(author: User, case: Case, *, text: str) -> Appeal:
 
 
 def update_settings(
-    actor: User, community: Community, *, auto_hide_threshold: int, guidelines: str
+    actor: User,
+    community: Community,
+    *,
+    auto_hide_threshold: int,
+    guidelines: str,
+    word_filter: str = "",
 ) -> ModerationSettings:
-    """Change the community's automatic-hiding threshold and guidelines (owners)."""
+    """Change the community's automatic-hiding threshold, guidelines and word
+    filter (owners)."""
     if not policy.can(actor, Action.MANAGE_MODERATION, community):
         raise PermissionDenied("Only the community's owners can change this.")
     if not 0 <= auto_hide_threshold <= 100:
         raise ValidationError(
             {"auto_hide_threshold": "Choose a number from 0 (off) to 100."}
         )
+    word_filter = clean_text(word_filter or "").strip()
+    gates.parse_word_filter(word_filter)
     guidelines = clean_text(guidelines or "").strip()
     if len(guidelines) > 20_000:
         raise ValidationError({"guidelines": "Use at most 20,000 characters."})
@@ -485,6 +487,7 @@ def update_settings(
                 "auto_hide_threshold": auto_hide_threshold,
                 "guidelines": guidelines,
                 "guidelines_html": render_markdown(guidelines) if guidelines else "",
+                "word_filter": word_filter,
                 "updated_at": timezone.now(),
             },
         )
@@ -532,3 +535,86 @@ def label_post(actor: User, post: Post, *, label: str, note: str = "") -> Post:
             actor=actor,
         )
     return post
+
+
+# --- slow mode and blackouts ------------------------------------------------------------
+
+
+def set_slow_mode(actor: User, thread: Thread, *, seconds: int, reason: str) -> Thread:
+    """Make each person wait `seconds` between replies in a heated thread (0: off)."""
+    if not policy.can(actor, Action.MODERATE, thread):
+        raise PermissionDenied("Only moderators can set slow mode.")
+    if not 0 <= seconds <= 86_400:
+        raise ValidationError({"seconds": "Choose from 0 (off) to 86,400 seconds."})
+    reason = _clean_reason(reason, required=False)
+    with transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(slow_mode_seconds=seconds)
+        thread.slow_mode_seconds = seconds
+        _audit(
+            thread.community_id,
+            actor,
+            AuditEntry.Kind.SLOW_MODE,
+            target_id=thread.author_id,
+            reason=f"{seconds} seconds between replies. {reason}".strip(),
+        )
+    return thread
+
+
+def schedule_blackout(
+    actor: User,
+    community: Community,
+    *,
+    starts_at: Any,
+    ends_at: Any,
+    notice: str,
+    categories: list[Category],
+) -> Blackout:
+    """Close posting in chosen categories (none: everywhere) for a time, with a
+    notice saying why (owners)."""
+    if not policy.can(actor, Action.MANAGE_MODERATION, community):
+        raise PermissionDenied("Only the community's owners can schedule blackouts.")
+    notice = clean_text(notice or "").strip()
+    errors: dict[str, str] = {}
+    if not notice:
+        errors["notice"] = "Say why posting is closed, for the members."
+    elif len(notice) > 500:
+        errors["notice"] = "Use at most 500 characters."
+    if ends_at <= starts_at:
+        errors["ends_at"] = "End after the start."
+    elif ends_at <= timezone.now():
+        errors["ends_at"] = "Choose an end in the future."
+    if any(c.community_id != community.pk for c in categories):
+        errors["categories"] = "Choose categories of this community."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        blackout = Blackout.objects.create(
+            community=community,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            notice=notice,
+            created_by=actor,
+        )
+        blackout.categories.set(categories)
+        _audit(
+            community.pk,
+            actor,
+            AuditEntry.Kind.BLACKOUT,
+            reason=f"Scheduled: {notice}",
+            until=ends_at,
+        )
+    return blackout
+
+
+def cancel_blackout(actor: User, blackout: Blackout) -> None:
+    """Cancel a scheduled or running blackout (owners)."""
+    if not policy.can(actor, Action.MANAGE_MODERATION, blackout.community):
+        raise PermissionDenied("Only the community's owners can cancel blackouts.")
+    with transaction.atomic():
+        _audit(
+            blackout.community_id,
+            actor,
+            AuditEntry.Kind.BLACKOUT,
+            reason=f"Cancelled: {blackout.notice}",
+        )
+        blackout.delete()

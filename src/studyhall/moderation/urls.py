@@ -44,6 +44,7 @@ urlpatterns = [
         name="member-restrict",
     ),
     path("c/<slug:slug>/moderation/log/", views.audit_log, name="audit-log"),
+    path("c/<slug:slug>/moderation/blackouts/", views.blackouts, name="blackouts"),
     path("c/<slug:slug>/moderation/workload/", views.workload, name="workload"),
     path(
         "c/<slug:slug>/moderation/settings/",

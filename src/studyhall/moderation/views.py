@@ -16,6 +16,7 @@ from studyhall.communities.models import Membership
 from studyhall.core.errors import DomainError
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
+from studyhall.core.text import parse_id
 from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Post
 from studyhall.moderation import forms, selectors, services
@@ -232,7 +233,14 @@ def thread_actions(request: AuthedRequest, slug: str, thread_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["action"] == "move":
+            if data["action"] == "slow":
+                services.set_slow_mode(
+                    request.user,
+                    thread,
+                    seconds=data["seconds"] or 0,
+                    reason=data["reason"],
+                )
+            elif data["action"] == "move":
                 category = next(
                     (c for c in categories if str(c.pk) == data["category"]), None
                 )
@@ -354,6 +362,7 @@ def moderation_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         initial={
             "auto_hide_threshold": current.auto_hide_threshold,
             "guidelines": current.guidelines,
+            "word_filter": current.word_filter,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -368,6 +377,58 @@ def moderation_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         request,
         "moderation/settings.html",
         {"community": community, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def blackouts(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    if not policy.can(request.user, Action.MANAGE_MODERATION, community):
+        raise PermissionDenied("Only the community's owners can schedule blackouts.")
+    categories = board.categories_for(request.user, community)
+    form = forms.BlackoutForm(
+        request.POST if request.POST.get("action") != "cancel" else None,
+        categories=[(str(c.pk), c.name) for c in categories],
+    )
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        blackout = selectors.blackouts(request.user, community).filter(
+            pk=parse_id(request.POST.get("blackout"))
+        )
+        found = blackout.first()
+        if found is None:
+            raise Http404("No such blackout.")
+        services.cancel_blackout(request.user, found)
+        messages.success(request, "Blackout cancelled.")
+        return redirect("moderation:blackouts", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.schedule_blackout(
+                request.user,
+                community,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                notice=data["notice"],
+                categories=[c for c in categories if str(c.pk) in data["categories"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Blackout scheduled.")
+            return redirect("moderation:blackouts", slug=slug)
+    return render(
+        request,
+        "moderation/blackouts.html",
+        {
+            "community": community,
+            "form": form,
+            "blackouts": list(
+                selectors.blackouts(request.user, community).prefetch_related(
+                    "categories"
+                )
+            ),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -21,3 +21,11 @@ def moderation_access(context: dict[str, Any], community: Any) -> dict[str, bool
         "queue": policy.can(user, Action.MODERATE, community),
         "owner": policy.can(user, Action.VIEW_AUDIT_LOG, community),
     }
+
+
+@register.inclusion_tag("moderation/_blackout_notice.html")
+def blackout_notice(community: Any) -> dict[str, Any]:
+    """Show why posting is closed now, if an owner scheduled a blackout."""
+    from studyhall.moderation.selectors import blackout_notices
+
+    return {"blackouts": blackout_notices(community)}
