@@ -388,7 +388,7 @@ def blackouts(request: AuthedRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Only the community's owners can schedule blackouts.")
     categories = board.categories_for(request.user, community)
     form = forms.BlackoutForm(
-        request.POST if request.POST.get("action") != "cancel" else None,
+        (request.POST or None) if request.POST.get("action") != "cancel" else None,
         categories=[(str(c.pk), c.name) for c in categories],
     )
     if request.method == "POST" and request.POST.get("action") == "cancel":
