@@ -409,3 +409,39 @@ def test_thread_hidden_by_flags_disappears_from_peers_list(
 
     assert "Hide me please" not in listing.content.decode()
     assert detail.status_code == 404
+
+
+def test_joining_a_community_with_guidelines_needs_accepting_them(
+    client, community, owner, outsider
+):
+    services.update_settings(
+        owner, community, auto_hide_threshold=3, guidelines="Be kind."
+    )
+    client.force_login(outsider)
+    community.visibility = "public"
+    community.save()
+    about = client.get(reverse("communities:community-about", args=[community.slug]))
+    assert "accept the" in about.content.decode()
+    join = reverse("communities:community-join", args=[community.slug])
+
+    refused = client.post(join, follow=True)
+    assert "Accept the community guidelines" in refused.content.decode()
+    assert not Membership.objects.filter(user=outsider).exists()
+
+    client.post(join, {"accept_guidelines": "on"})
+    assert Membership.objects.get(user=outsider).guidelines_accepted_at is not None
+
+
+def test_api_join_needs_accepting_guidelines(community, owner, outsider):
+    from tests.api.conftest import send, signed_in
+
+    services.update_settings(owner, community, auto_hide_threshold=3, guidelines="Hi")
+    community.visibility = "public"
+    community.save()
+    path = f"/communities/{community.slug}/memberships"
+
+    refused = send(signed_in(outsider), "POST", path, {})
+    joined = send(signed_in(outsider), "POST", path, {"accept_guidelines": True})
+
+    assert refused.status_code == 422
+    assert joined.status_code in {200, 201}

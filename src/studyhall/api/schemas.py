@@ -138,6 +138,9 @@ class JoinIn(Schema):
     invite_token: str = Field(
         "", description="The token of an invite link, for invite-only communities."
     )
+    accept_guidelines: bool = Field(
+        False, description="Required when the community has written guidelines."
+    )
 
 
 class MembershipUpdateIn(Schema):

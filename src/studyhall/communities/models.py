@@ -97,6 +97,8 @@ class Membership(models.Model):
     muted_until = models.DateTimeField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
+    # When the member accepted the community's guidelines on joining.
+    guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

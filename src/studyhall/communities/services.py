@@ -74,13 +74,29 @@ def update_community(actor: User, community: Community, **fields: str) -> Commun
     return community
 
 
+def has_guidelines(community: Community) -> bool:
+    """Return whether the community's owners wrote guidelines to accept on joining."""
+    from studyhall.moderation.models import ModerationSettings
+
+    return (
+        ModerationSettings.objects.filter(community=community)
+        .exclude(guidelines="")
+        .exists()
+    )
+
+
 def join_community(
-    user: User, community: Community, *, invite_token: str = ""
+    user: User,
+    community: Community,
+    *,
+    invite_token: str = "",
+    accept_guidelines: bool = False,
 ) -> Membership:
     """Join, or ask to join, a community as a student.
 
     An invite link joins any community; otherwise open communities join at once
-    and approval communities create a pending request.
+    and approval communities create a pending request. When the owners wrote
+    guidelines, joining needs `accept_guidelines`.
     """
     has_invite = bool(invite_token) and invite_token == community.invite_token
     if not user.is_authenticated or user.email_verified_at is None:
@@ -90,13 +106,22 @@ def join_community(
         return existing
     if not has_invite and not policy.can(user, Action.JOIN, community):
         raise PermissionDenied("This community can only be joined with an invite link.")
+    needs_guidelines = has_guidelines(community)
+    if needs_guidelines and not accept_guidelines:
+        raise ValidationError(
+            {"accept_guidelines": "Accept the community guidelines to join."}
+        )
     status = Membership.Status.ACTIVE
     if community.joining == Community.Joining.APPROVAL and not has_invite:
         status = Membership.Status.PENDING
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
-                community=community, user=user, role=Role.STUDENT, status=status
+                community=community,
+                user=user,
+                role=Role.STUDENT,
+                status=status,
+                guidelines_accepted_at=timezone.now() if needs_guidelines else None,
             )
             if status == Membership.Status.ACTIVE:
                 Community.objects.filter(pk=community.pk).update(
