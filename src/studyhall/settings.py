@@ -282,6 +282,10 @@ MODERATION_TRUSTED_AFTER_POSTS = int(
     os.environ.get("MODERATION_TRUSTED_AFTER_POSTS", "3")
 )
 
+# A password reset request answers after at least this long whether or not the
+# address has an account, so response time reveals nothing.
+PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", "1.0"))
+
 # Anti-abuse limits on new posts (docs/moderation.md); moderators are exempt.
 POSTS_PER_MINUTE = int(os.environ.get("POSTS_PER_MINUTE", "6"))
 MAX_LINKS_PER_POST = int(os.environ.get("MAX_LINKS_PER_POST", "20"))

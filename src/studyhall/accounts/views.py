@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -180,7 +181,13 @@ class PasswordResetView(auth_views.PasswordResetView):
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
         }
-        return super().form_valid(form)
+        # Answer after the same time whether or not the address has an
+        # account, so timing does not tell either (sending mail takes time).
+        started = time.monotonic()
+        response = super().form_valid(form)
+        floor = settings.PASSWORD_RESET_MIN_SECONDS
+        time.sleep(max(0.0, floor - (time.monotonic() - started)))
+        return response
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
