@@ -24,3 +24,5 @@ POSTS_PER_MINUTE = 1_000_000
 NEW_MEMBER_MAX_LINKS_PER_POST = 1_000
 SPAM_REPEAT_WINDOW_SECONDS = 0
 PASSWORD_RESET_MIN_SECONDS = 0.0
+# Most tests sign staff in directly; tests/security turns the requirement on.
+TWO_FACTOR_REQUIRED_FOR_STAFF = False

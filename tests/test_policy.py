@@ -487,3 +487,13 @@ def test_hidden_post_text_is_for_author_and_moderators(community, people, thread
     assert appealers == {"mentor"}
     assert not policy.can(people["student"], Action.REACT, reply)
     assert not policy.can(people["student"], Action.FLAG, reply)
+
+
+def test_two_factor_is_required_of_owners_moderators_and_administrators(people):
+    required = {
+        w
+        for w, u in people.items()
+        if policy.requires_two_factor(fresh(u) if u.is_authenticated else u)
+    }
+
+    assert required == {"owner", "moderator", "admin"}

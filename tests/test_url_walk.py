@@ -107,6 +107,7 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "kind": "thanks",
         "community_slug": world["community"].slug,
         "content_type": "post",
+        "session_id": "1",
         "object_id": str(world["reply"].pk),
     }
 

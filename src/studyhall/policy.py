@@ -318,6 +318,18 @@ def category_allows_anonymous(category: Category | None, community: Community) -
     return mode == Category.Anonymity.ANONYMOUS_TO_PEERS
 
 
+TWO_FACTOR_ROLES = frozenset({Role.OWNER, Role.MODERATOR})
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Return whether the person must use two-factor authentication: site
+    administrators and every community's owners and moderators."""
+    snap = snapshot(user)
+    if snap.user_id is None:
+        return False
+    return snap.is_superuser or any(r in TWO_FACTOR_ROLES for r in snap.roles.values())
+
+
 def role_in(user: Any, community: Community) -> Role | None:
     """Return the person's active role in the community, or None."""
     return snapshot(user).role_in(community.pk)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "studyhall.discussions",
     "studyhall.realtime",
     "studyhall.moderation",
+    "studyhall.security",
     "studyhall.api",
 ]
 
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "studyhall.security.middleware.SessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -281,6 +283,10 @@ MODERATION_TRUSTED_AFTER_DAYS = int(
 MODERATION_TRUSTED_AFTER_POSTS = int(
     os.environ.get("MODERATION_TRUSTED_AFTER_POSTS", "3")
 )
+
+# Owners and moderators (and site administrators) must turn on two-factor
+# authentication before using the site (docs/security.md).
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
 
 # A password reset request answers after at least this long whether or not the
 # address has an account, so response time reveals nothing.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("studyhall.discussions.urls")),
     path("", include("studyhall.moderation.urls")),
     path("accounts/", include("studyhall.accounts.urls")),
+    path("security/", include("studyhall.security.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz),

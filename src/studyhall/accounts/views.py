@@ -29,6 +29,7 @@ from studyhall.accounts.forms import (
 )
 from studyhall.accounts.models import AccessToken, User
 from studyhall.core.errors import DomainError
+from studyhall.security.views import begin_second_step
 
 # --- helpers -----------------------------------------------------------------
 
@@ -140,6 +141,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response_headers["Retry-After"] = str(error.retry_after)
         else:
             if user is not None:
+                if begin_second_step(request, user, next_url):
+                    return redirect("security:two-factor-verify")
                 login(request, user)
                 return HttpResponseRedirect(
                     next_url or reverse(settings.LOGIN_REDIRECT_URL)
