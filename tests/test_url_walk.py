@@ -108,6 +108,7 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "community_slug": world["community"].slug,
         "content_type": "post",
         "session_id": "1",
+        "export_id": "1",
         "object_id": str(world["reply"].pk),
     }
 

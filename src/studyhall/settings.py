@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "studyhall.realtime",
     "studyhall.moderation",
     "studyhall.security",
+    "studyhall.privacy",
     "studyhall.api",
 ]
 
@@ -287,6 +288,9 @@ MODERATION_TRUSTED_AFTER_POSTS = int(
 # Owners and moderators (and site administrators) must turn on two-factor
 # authentication before using the site (docs/security.md).
 TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
+
+# Days between asking to delete an account and its deletion (docs/privacy.md).
+ACCOUNT_DELETION_GRACE_DAYS = int(os.environ.get("ACCOUNT_DELETION_GRACE_DAYS", "14"))
 
 # A password reset request answers after at least this long whether or not the
 # address has an account, so response time reveals nothing.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("studyhall.moderation.urls")),
     path("accounts/", include("studyhall.accounts.urls")),
     path("security/", include("studyhall.security.urls")),
+    path("", include("studyhall.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
