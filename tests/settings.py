@@ -22,6 +22,8 @@ os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
 # anti-abuse limits it exercises.
 POSTS_PER_MINUTE = 1_000_000
 NEW_MEMBER_MAX_LINKS_PER_POST = 1_000
+NEW_MEMBER_MAX_IMAGES_PER_POST = 1_000
+NEW_MEMBER_MAX_MENTIONS_PER_POST = 1_000
 SPAM_REPEAT_WINDOW_SECONDS = 0
 PASSWORD_RESET_MIN_SECONDS = 0.0
 # Most tests sign staff in directly; tests/security turns the requirement on.

@@ -302,6 +302,12 @@ MAX_LINKS_PER_POST = int(os.environ.get("MAX_LINKS_PER_POST", "20"))
 NEW_MEMBER_MAX_LINKS_PER_POST = int(
     os.environ.get("NEW_MEMBER_MAX_LINKS_PER_POST", "2")
 )
+NEW_MEMBER_MAX_IMAGES_PER_POST = int(
+    os.environ.get("NEW_MEMBER_MAX_IMAGES_PER_POST", "1")
+)
+NEW_MEMBER_MAX_MENTIONS_PER_POST = int(
+    os.environ.get("NEW_MEMBER_MAX_MENTIONS_PER_POST", "3")
+)
 SPAM_REPEAT_WINDOW_SECONDS = int(os.environ.get("SPAM_REPEAT_WINDOW_SECONDS", "86400"))
 
 # Who may create communities: "staff" (site administrators) or "verified"

@@ -17,7 +17,7 @@ from studyhall.moderation import services
 from studyhall.moderation.models import Blackout, Case
 from tests.api.conftest import send, signed_in
 from tests.discussions.helpers import answer, ask
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,8 @@ def thread(community, owner):
 def limits(settings):
     settings.POSTS_PER_MINUTE = 3
     settings.NEW_MEMBER_MAX_LINKS_PER_POST = 2
+    settings.NEW_MEMBER_MAX_IMAGES_PER_POST = 1
+    settings.NEW_MEMBER_MAX_MENTIONS_PER_POST = 3
     settings.MAX_LINKS_PER_POST = 5
     settings.SPAM_REPEAT_WINDOW_SECONDS = 86_400
     return settings
@@ -135,6 +137,7 @@ def test_slow_mode_from_the_thread_actions_page(client, community, thread, moder
 
 
 def test_new_members_may_post_only_a_few_links(thread, student, limits):
+    limits.MODERATION_TRUSTED_AFTER_POSTS = 0
     links = " ".join(f"https://example.org/{i}" for i in range(3))
 
     with pytest.raises(ValidationError) as error:
@@ -297,3 +300,51 @@ def test_bad_word_filter_lines_are_refused_with_the_line_number(community, owner
             guidelines="",
             word_filter="ok = block\nnonsense",
         )
+
+
+def test_trust_levels_are_earned_and_lift_the_limits(
+    community, thread, settings, limits
+):
+    from studyhall import policy
+    from studyhall.moderation import gates
+
+    settings.MODERATION_TRUSTED_AFTER_POSTS = 1
+    newcomer = make_member(community, "student")
+    assert gates.trust_level(newcomer, community.pk) == gates.NEW
+    with pytest.raises(ValidationError, match="at most 1 images"):
+        answer(newcomer, thread, body="![a](/a.png) ![b](/b.png)")
+    with pytest.raises(ValidationError, match="mentions"):
+        answer(newcomer, thread, body="@alpha @bravo @charlie @delta hello")
+    answer(newcomer, thread, body="first post")
+    Membership.objects.filter(user=newcomer).update(
+        joined_at=timezone.now() - timedelta(days=30)
+    )
+    policy.forget(newcomer)
+
+    assert gates.trust_level(newcomer, community.pk) == gates.MEMBER
+    answer(newcomer, thread, body="![a](/a.png) ![b](/b.png)")
+    assert gates.trust_level(make_member(community, "mentor"), community.pk) == 2
+    from tests.factories import UserFactory
+
+    assert gates.trust_level(UserFactory(), community.pk) == gates.NEW
+
+
+def test_moderators_set_a_trust_level_from_the_page(
+    client, community, moderator, student, thread, limits
+):
+    from studyhall.moderation import gates
+
+    membership = Membership.objects.get(community=community, user=student)
+    client.force_login(moderator)
+    url = reverse("moderation:member-restrict", args=[community.slug, membership.pk])
+
+    client.post(url, {"form": "trust", "level": "2"})
+
+    assert gates.trust_level(student, community.pk) == gates.TRUSTED
+    answer(student, thread, body=" ".join(f"https://e.org/{i}" for i in range(4)))
+    client.post(url, {"form": "trust", "level": ""})
+    assert gates.trust_level(student, community.pk) == gates.NEW
+    with pytest.raises(PermissionDenied):
+        services.set_trust_level(student, membership, level=2)
+    with pytest.raises(ValidationError):
+        services.set_trust_level(moderator, membership, level=7)

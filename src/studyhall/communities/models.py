@@ -97,6 +97,9 @@ class Membership(models.Model):
     muted_until = models.DateTimeField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
+    # A trust level set by a moderator (0 new, 1 member, 2 trusted); None
+    # means earned by participation (moderation.gates.trust_level).
+    trust_level = models.PositiveSmallIntegerField(null=True, blank=True)
     # When the member accepted the community's guidelines on joining.
     guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
 

@@ -192,3 +192,16 @@ class BlackoutForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["categories"].choices = categories  # type: ignore[attr-defined]
+
+
+class TrustForm(forms.Form):
+    level = forms.ChoiceField(
+        required=False,
+        label="Trust level",
+        choices=[
+            ("", "Earned by taking part"),
+            ("0", "New: limits on links, images and mentions"),
+            ("1", "Member: flags count towards automatic hiding"),
+            ("2", "Trusted"),
+        ],
+    )

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.core.errors import RateLimited
+from studyhall.core.markdown import extract_mentions
 from studyhall.discussions.models import Category, Post, Thread
 from studyhall.moderation.models import (
     AuditEntry,
@@ -145,33 +146,69 @@ def _check_slow_mode(author: Any, thread: Thread) -> None:
         )
 
 
-def _is_new_member(author: Any, community_id: int) -> bool:
+NEW, MEMBER, TRUSTED = 0, 1, 2
+TRUST_LEVELS = {NEW: "New", MEMBER: "Member", TRUSTED: "Trusted"}
+IMAGE = re.compile(r"!\[[^\]]*\]\(")
+
+
+def trust_level(author: Any, community_id: int) -> int:
+    """Return the person's trust level in the community: set by a moderator,
+    else earned (staff and mentors are trusted; students become members after
+    some days and posts, and trusted after ten times as many posts)."""
     from studyhall.communities.models import Membership, Role
 
     role = policy.snapshot(author).role_in(community_id)
-    if role is None or role != Role.STUDENT:
-        return False
-    joined = (
+    row = (
         Membership.objects.filter(community_id=community_id, user=author)
-        .values_list("joined_at", flat=True)
+        .values_list("joined_at", "trust_level")
         .first()
     )
+    if row is not None and row[1] is not None:
+        return int(row[1])
+    if role is None:
+        return NEW
+    if role != Role.STUDENT:
+        return TRUSTED
+    joined = row[0] if row else None
     days = settings.MODERATION_TRUSTED_AFTER_DAYS
-    return joined is None or joined > timezone.now() - timedelta(days=days)
+    if joined is None or joined > timezone.now() - timedelta(days=days):
+        return NEW
+    posts = Post.objects.filter(
+        community_id=community_id, author=author, is_deleted=False
+    ).count()
+    if posts >= settings.MODERATION_TRUSTED_AFTER_POSTS * 10:
+        return TRUSTED
+    if posts >= settings.MODERATION_TRUSTED_AFTER_POSTS:
+        return MEMBER
+    return NEW
+
+
+def _check_limit(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise ValidationError(
+            {
+                "body": f"New members may use at most {limit} {what} in one post "
+                f"(this one has {count}). The limit lifts as you take part."
+            }
+        )
 
 
 def _check_spam(author: Any, community_id: int, body: str) -> None:
     links = len(LINK.findall(body))
+    if trust_level(author, community_id) == NEW:
+        _check_limit(links, settings.NEW_MEMBER_MAX_LINKS_PER_POST, "links")
+        _check_limit(
+            len(IMAGE.findall(body)), settings.NEW_MEMBER_MAX_IMAGES_PER_POST, "images"
+        )
+        _check_limit(
+            len(extract_mentions(body)),
+            settings.NEW_MEMBER_MAX_MENTIONS_PER_POST,
+            "mentions",
+        )
     limit = settings.MAX_LINKS_PER_POST
-    if _is_new_member(author, community_id):
-        limit = settings.NEW_MEMBER_MAX_LINKS_PER_POST
     if links > limit:
         raise ValidationError(
-            {
-                "body": f"Use at most {limit} links in one post (this one has "
-                f"{links}). New members' limit rises after "
-                f"{settings.MODERATION_TRUSTED_AFTER_DAYS} days."
-            }
+            {"body": f"Use at most {limit} links in one post (this one has {links})."}
         )
     window = settings.SPAM_REPEAT_WINDOW_SECONDS
     since = timezone.now() - timedelta(seconds=window)

@@ -188,6 +188,7 @@ class AuditEntry(models.Model):
         HOLD = "hold", "Held for review by the word filter"
         SLOW_MODE = "slow_mode", "Slow mode changed"
         BLACKOUT = "blackout", "Blackout scheduled or cancelled"
+        TRUST = "trust", "Trust level set"
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="audit_entries"

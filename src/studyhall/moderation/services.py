@@ -125,27 +125,32 @@ def check_flag_rate(user: User) -> None:
 
 
 def is_trusted_flagger(user: User, community_id: int) -> bool:
-    """Return whether the person's flags count towards hiding content automatically:
-    staff and mentors always; students after some time and some posts."""
-    role = policy.snapshot(user).role_in(community_id)
-    if role is None:
-        return False
-    if role != Role.STUDENT:
-        return True
-    joined = (
-        Membership.objects.filter(community_id=community_id, user=user)
-        .values_list("joined_at", flat=True)
-        .first()
-    )
-    old_enough = joined is not None and joined <= timezone.now() - timedelta(
-        days=settings.MODERATION_TRUSTED_AFTER_DAYS
-    )
-    if not old_enough:
-        return False
-    posts = Post.objects.filter(
-        community_id=community_id, author=user, is_deleted=False
-    ).count()
-    return posts >= settings.MODERATION_TRUSTED_AFTER_POSTS
+    """Return whether the person's flags count towards hiding content
+    automatically: trust level Member or above (see gates.trust_level)."""
+    return gates.trust_level(user, community_id) >= gates.MEMBER
+
+
+def set_trust_level(
+    actor: User, membership: Membership, *, level: int | None, reason: str = ""
+) -> Membership:
+    """Set a member's trust level (None: earned by participation again)."""
+    if not policy.can(actor, Action.MODERATE, membership.community):
+        raise PermissionDenied("Only the community's moderators can do this.")
+    if level is not None and level not in gates.TRUST_LEVELS:
+        raise ValidationError({"level": "Choose New, Member or Trusted."})
+    reason = _clean_reason(reason, required=False)
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(trust_level=level)
+        membership.trust_level = level
+        label = gates.TRUST_LEVELS[level] if level is not None else "earned"
+        _audit(
+            membership.community_id,
+            actor,
+            AuditEntry.Kind.TRUST,
+            target_id=membership.user_id,
+            reason=f"Trust level: {label}. {reason}".strip(),
+        )
+    return membership
 
 
 def flag_content(

@@ -19,7 +19,7 @@ from studyhall.core.pagination import parse_page_number
 from studyhall.core.text import parse_id
 from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Post
-from studyhall.moderation import forms, selectors, services
+from studyhall.moderation import forms, gates, selectors, services
 from studyhall.moderation.models import Appeal, Case
 from studyhall.moderation.registry import post_url
 from studyhall.policy import Action
@@ -281,8 +281,24 @@ def member_restrict(
     )
     if membership is None:
         raise Http404("No such member.")
-    form = forms.RestrictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    is_trust = request.POST.get("form") == "trust"
+    trust_form = forms.TrustForm(
+        request.POST if is_trust else None,
+        initial={
+            "level": "" if membership.trust_level is None else membership.trust_level
+        },
+    )
+    if is_trust and trust_form.is_valid():
+        level = trust_form.cleaned_data["level"]
+        services.set_trust_level(
+            request.user, membership, level=int(level) if level != "" else None
+        )
+        messages.success(request, "Trust level saved; it is in the log.")
+        return redirect(
+            "moderation:member-restrict", slug=slug, membership_id=membership.pk
+        )
+    form = forms.RestrictForm(None if is_trust else (request.POST or None))
+    if request.method == "POST" and not is_trust and form.is_valid():
         data = form.cleaned_data
         try:
             services.restrict_member(
@@ -300,7 +316,15 @@ def member_restrict(
     return render(
         request,
         "moderation/member_restrict.html",
-        {"community": community, "membership": membership, "form": form},
+        {
+            "community": community,
+            "membership": membership,
+            "form": form,
+            "trust_form": trust_form,
+            "earned_level": gates.TRUST_LEVELS[
+                gates.trust_level(membership.user, community.pk)
+            ],
+        },
         status=400 if form.errors else 200,
     )
 
