@@ -28,3 +28,4 @@ SPAM_REPEAT_WINDOW_SECONDS = 0
 PASSWORD_RESET_MIN_SECONDS = 0.0
 # Most tests sign staff in directly; tests/security turns the requirement on.
 TWO_FACTOR_REQUIRED_FOR_STAFF = False
+SIGNUPS_PER_ADDRESS = 1_000_000

@@ -296,6 +296,10 @@ ACCOUNT_DELETION_GRACE_DAYS = int(os.environ.get("ACCOUNT_DELETION_GRACE_DAYS", 
 # address has an account, so response time reveals nothing.
 PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", "1.0"))
 
+# Sign-ups allowed from one network address per window.
+SIGNUPS_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_ADDRESS", "5"))
+SIGNUP_WINDOW_SECONDS = int(os.environ.get("SIGNUP_WINDOW_SECONDS", "3600"))
+
 # Anti-abuse limits on new posts (docs/moderation.md); moderators are exempt.
 POSTS_PER_MINUTE = int(os.environ.get("POSTS_PER_MINUTE", "6"))
 MAX_LINKS_PER_POST = int(os.environ.get("MAX_LINKS_PER_POST", "20"))

@@ -128,3 +128,40 @@ def test_password_reset_takes_the_same_time_either_way(client, settings, mailout
     assert len(mailoutbox) == 1
     assert known_time >= 0.3 and unknown_time >= 0.3
     assert abs(known_time - unknown_time) < 0.2
+
+
+def test_sign_ups_per_address_are_limited_with_retry_after(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SIGNUPS_PER_ADDRESS = 2
+    url = reverse("accounts:signup")
+
+    def sign_up(n):
+        return client.post(
+            url,
+            {
+                "email": f"new{n}@example.org",
+                "display_name": f"New {n}",
+                "password": "a long and unusual passphrase",
+            },
+        )
+
+    assert sign_up(1).status_code == 302
+    assert sign_up(2).status_code == 302
+    third = sign_up(3)
+    other_network = client.post(
+        url,
+        {
+            "email": "elsewhere@example.org",
+            "display_name": "Elsewhere",
+            "password": "a long and unusual passphrase",
+        },
+        REMOTE_ADDR="10.1.2.3",
+    )
+
+    assert third.status_code == 429
+    assert 0 < int(third["Retry-After"]) <= 3600
+    assert "new3@example.org" in third.content.decode()
+    assert other_network.status_code == 302
+    cache.clear()

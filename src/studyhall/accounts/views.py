@@ -28,7 +28,7 @@ from studyhall.accounts.forms import (
     add_service_errors,
 )
 from studyhall.accounts.models import AccessToken, User
-from studyhall.core.errors import DomainError
+from studyhall.core.errors import DomainError, RateLimited
 from studyhall.security.views import begin_second_step
 
 # --- helpers -----------------------------------------------------------------
@@ -60,18 +60,31 @@ def _account_user(request: HttpRequest) -> User:
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account; the answer is the same whether or not the address is new."""
     form = SignUpForm(request.POST or None)
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
+                address=request.META.get("REMOTE_ADDR"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            retry_after = error.retry_after
         else:
             return redirect("accounts:signup-done")
-    return render(request, "accounts/signup.html", {"form": form})
+    response = render(
+        request,
+        "accounts/signup.html",
+        {"form": form},
+        status=429 if retry_after else 200,
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
