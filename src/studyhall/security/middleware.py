@@ -8,6 +8,7 @@ was last refreshed and that two-factor is in place.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,15 @@ SEEN_EVERY_SECONDS = 300
 SETUP_PATHS = ("/security/", "/accounts/logout/", "/static/", "/api/")
 
 
+def remember_session(request: HttpRequest, user: Any) -> None:
+    """Record or refresh the request's session in the person's list."""
+    if not request.session.session_key:
+        request.session.save()
+    key = request.session.session_key or ""
+    services.record_session(user, key, request.headers.get("User-Agent", ""))
+    request.session[SEEN_KEY] = timezone.now().timestamp()
+
+
 class SessionsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,14 +42,9 @@ class SessionsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and request.session.session_key:
-            key = request.session.session_key
-            now = timezone.now().timestamp()
             seen = request.session.get(SEEN_KEY, 0)
-            if now - seen > SEEN_EVERY_SECONDS:
-                services.record_session(
-                    user, key, request.headers.get("User-Agent", "")
-                )
-                request.session[SEEN_KEY] = now
+            if timezone.now().timestamp() - seen > SEEN_EVERY_SECONDS:
+                remember_session(request, user)
             if self._must_set_up_two_factor(request):
                 return redirect(reverse("security:two-factor"))
         return self.get_response(request)
