@@ -181,7 +181,16 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
-            ("/t/", "/p/", "/api/v1/threads", "/api/v1/replies")
+            (
+                "/t/",
+                "/p/",
+                "/api/v1/threads",
+                "/api/v1/replies",
+                "/flag/",
+                "/appeal/",
+                "/moderation/",
+                "/c/hidden-seminar/moderation/",
+            )
         )
         shows_posts |= path.rstrip("/") in {
             "/c/hidden-seminar",
