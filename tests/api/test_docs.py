@@ -33,6 +33,9 @@ EXPECTED_PATHS = {
     },
     "/api/v1/communities/{slug}/moderation/members/{membership_id}": {"post"},
     "/api/v1/communities/{slug}/moderation/log": {"get"},
+    "/api/v1/communities/{slug}/moderation/workload": {"get"},
+    "/api/v1/communities/{slug}/blackouts": {"get", "post"},
+    "/api/v1/me/exports": {"get", "post"},
 }
 
 

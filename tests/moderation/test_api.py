@@ -179,3 +179,53 @@ def test_queue_api_query_count_does_not_grow(
     flag(30)
 
     assert count() == small
+
+
+def test_owner_reads_workload_and_manages_blackouts(community, owner, moderator):
+    from tests.factories import CategoryFactory
+
+    exams = CategoryFactory(community=community, slug="exams")
+    slug = community.slug
+
+    load = get(signed_in(owner), f"/communities/{slug}/moderation/workload")
+    refused = get(signed_in(moderator), f"/communities/{slug}/moderation/workload")
+    made = send(
+        signed_in(owner),
+        "POST",
+        f"/communities/{slug}/blackouts",
+        {
+            "starts_at": "2099-01-01T09:00:00Z",
+            "ends_at": "2099-01-01T12:00:00Z",
+            "notice": "Final exam",
+            "categories": ["exams"],
+        },
+    )
+    bad = send(
+        signed_in(owner),
+        "POST",
+        f"/communities/{slug}/blackouts",
+        {
+            "starts_at": "2099-01-01T09:00:00Z",
+            "ends_at": "2098-01-01T09:00:00Z",
+            "notice": "",
+        },
+    )
+    listed = get(signed_in(owner), f"/communities/{slug}/blackouts")
+
+    assert load.status_code == 200 and load.json()["open_count"] == 0
+    assert refused.status_code == 403
+    assert made.status_code == 201 and made.json()["categories"] == [exams.slug]
+    assert bad.status_code == 422
+    assert [b["notice"] for b in listed.json()] == ["Final exam"]
+
+
+def test_my_exports_through_the_api(student, django_capture_on_commit_callbacks):
+    client = signed_in(student)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = send(client, "POST", "/me/exports")
+    listed = get(client, "/me/exports").json()
+
+    assert made.status_code == 202
+    assert listed[0]["status"] == "ready"
+    assert listed[0]["download_url"].startswith("/privacy/my-data/exports/")

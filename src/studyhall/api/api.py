@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-from studyhall.api import accounts, communities, moderation, threads
+from studyhall.api import accounts, communities, moderation, privacy, threads
 from studyhall.api.docs import SWAGGER_SETTINGS, LocalSwagger
 from studyhall.api.errors import NOT_FOUND_MESSAGE, error_body, install_error_handlers
 from studyhall.api.security import AnonymousAccess
@@ -107,3 +107,4 @@ api.add_router("", accounts.router)
 api.add_router("", communities.router)
 api.add_router("", threads.router)
 api.add_router("", moderation.router)
+api.add_router("", privacy.router)

@@ -14,6 +14,7 @@ from studyhall.api.schemas import ERRORS, ErrorOut
 from studyhall.api.security import SIGNED_IN, viewer
 from studyhall.communities.models import Membership
 from studyhall.discussions import selectors as board
+from studyhall.discussions.models import Category
 from studyhall.moderation import selectors, services
 from studyhall.moderation.models import Case, Reason
 from studyhall.moderation.registry import kind_named
@@ -319,3 +320,105 @@ def label_reply(request: HttpRequest, reply_id: Id, payload: LabelIn) -> Any:
     post = board.visible_post(user, reply_id)
     services.label_post(user, post, label=payload.label, note=payload.note)
     return LabelOut(reply_id=post.pk, label=post.label, label_note=post.label_note)
+
+
+class ModeratorLoadOut(Schema):
+    handle: str
+    name: str
+    total: int
+    by_week: list[int]
+
+
+class WorkloadOut(Schema):
+    open_count: int
+    oldest_open_seconds: int | None
+    appeals_waiting: int
+    weeks: list[datetime]
+    moderators: list[ModeratorLoadOut]
+
+
+@router.get(
+    "/communities/{slug}/moderation/workload",
+    response={200: WorkloadOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def get_workload(request: HttpRequest, slug: str) -> Any:
+    """Queue size and age, and each moderator's actions per week (owners)."""
+    user = viewer(request)
+    load = selectors.workload(user, board.visible_community(user, slug))
+    age = load.oldest_open_age
+    return WorkloadOut(
+        open_count=load.open_count,
+        oldest_open_seconds=int(age.total_seconds()) if age else None,
+        appeals_waiting=load.appeals_waiting,
+        weeks=load.weeks,
+        moderators=[
+            ModeratorLoadOut(
+                handle=m.handle, name=m.name, total=m.total, by_week=m.by_week
+            )
+            for m in load.moderators
+        ],
+    )
+
+
+class BlackoutIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    notice: str
+    categories: list[str] = Field(
+        default_factory=list, description="Category slugs; none closes everything."
+    )
+
+
+class BlackoutOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    notice: str
+    categories: list[str]
+
+
+def _blackout_out(blackout: Any) -> BlackoutOut:
+    return BlackoutOut(
+        id=blackout.pk,
+        starts_at=blackout.starts_at,
+        ends_at=blackout.ends_at,
+        notice=blackout.notice,
+        categories=[c.slug for c in blackout.categories.all()],
+    )
+
+
+@router.get(
+    "/communities/{slug}/blackouts",
+    response={200: list[BlackoutOut], **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_blackouts(request: HttpRequest, slug: str) -> Any:
+    """Current and future blackouts (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    found = selectors.blackouts(user, community).prefetch_related("categories")
+    return [_blackout_out(b) for b in found]
+
+
+@router.post(
+    "/communities/{slug}/blackouts",
+    response={201: BlackoutOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def create_blackout(request: HttpRequest, slug: str, payload: BlackoutIn) -> Any:
+    """Close posting in chosen categories for a time, with a notice (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    categories = list(
+        Category.objects.filter(community=community, slug__in=payload.categories)
+    )
+    blackout = services.schedule_blackout(
+        user,
+        community,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        notice=payload.notice,
+        categories=categories,
+    )
+    return Status(201, _blackout_out(blackout))
