@@ -60,6 +60,8 @@ def make_group(creator: User, community: Community, **fields: Any) -> Any:
 
     fields.setdefault("name", "Exam prep")
     return groups.create_group(creator, community, groups.GroupFields(**fields))
+
+
 def make_network(
     student: User, peer: User, mentor: User, community: Community
 ) -> dict[str, Any]:

@@ -22,3 +22,14 @@ os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
 WEBSOCKET_ALLOWED_ORIGINS = [*WEBSOCKET_ALLOWED_ORIGINS, "http://localhost"]  # noqa: F405
 # The optional semantic search method loads a model; tests that need it turn it on.
 SEARCH_SEMANTIC = "off"
+# Tests build board state fast and repeat texts; tests/moderation sets the
+# anti-abuse limits it exercises.
+POSTS_PER_MINUTE = 1_000_000
+NEW_MEMBER_MAX_LINKS_PER_POST = 1_000
+NEW_MEMBER_MAX_IMAGES_PER_POST = 1_000
+NEW_MEMBER_MAX_MENTIONS_PER_POST = 1_000
+SPAM_REPEAT_WINDOW_SECONDS = 0
+PASSWORD_RESET_MIN_SECONDS = 0.0
+# Most tests sign staff in directly; tests/security turns the requirement on.
+TWO_FACTOR_REQUIRED_FOR_STAFF = False
+SIGNUPS_PER_ADDRESS = 1_000_000

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from studyhall import policy
 from studyhall.communities.models import Community, Membership
@@ -49,10 +52,18 @@ def threads(community, people):
     anon = ask(student, community, title="Anonymous question", is_anonymous=True)
     gone = ask(student, community, title="Deleted question")
     services.delete_post(student, gone.posts.get(number=1))
+    hidden = ask(student, community, title="Hidden question")
+    Thread.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    Post.objects.filter(thread=hidden).update(is_hidden=True)
     for user in people.values():
         if user.is_authenticated:
             fresh(user)
-    return {"normal": normal, "anon": anon, "deleted": Thread.objects.get(pk=gone.pk)}
+    return {
+        "normal": normal,
+        "anon": anon,
+        "deleted": Thread.objects.get(pk=gone.pk),
+        "hidden": Thread.objects.get(pk=hidden.pk),
+    }
 
 
 @pytest.mark.parametrize("visibility", ["public", "unlisted", "private"])
@@ -379,3 +390,110 @@ def test_snapshot_of_nobody_is_empty():
     snap = policy.snapshot(None)
 
     assert snap.user_id is None and not snap.roles
+
+
+# --- moderation (issue 7) ----------------------------------------------------------
+
+RESTRICTED = ["muted", "suspended", "banned"]
+
+
+@pytest.fixture
+def restricted(community):
+    """Students under each restriction, keyed by its name."""
+    soon = timezone.now() + timedelta(days=2)
+    fields = {
+        "muted": {"muted_until": soon},
+        "suspended": {"suspended_until": soon},
+        "banned": {"banned_at": timezone.now()},
+    }
+    people = {}
+    for name, values in fields.items():
+        user = make_member(community, "student")
+        Membership.objects.filter(user=user).update(**values)
+        people[name] = user
+    return people
+
+
+def test_hidden_thread_is_seen_by_its_author_and_moderating_roles(
+    community, people, threads
+):
+    hidden = threads["hidden"]
+
+    seen = {who for who in ROLES if policy.can(people[who], Action.VIEW, hidden)}
+
+    assert seen == {"owner", "instructor", "moderator", "student"}
+    assert not policy.can(people["student"], Action.REPLY, hidden)
+    assert policy.can(people["moderator"], Action.REPLY, hidden)
+
+
+def test_moderation_matrix(community, people, threads, restricted):
+    reply = answer(people["mentor"], threads["normal"])
+    everyone = {**people, **restricted}
+
+    def who_may(action, obj):
+        return {w for w, u in everyone.items() if policy.can(fresh(u), action, obj)}
+
+    staff = {"owner", "instructor", "moderator", "admin"}
+    assert who_may(Action.MODERATE, community) == staff
+    assert who_may(Action.MODERATE, threads["normal"]) == staff
+    assert who_may(Action.MODERATE, reply) == staff
+    assert who_may(Action.VIEW_AUDIT_LOG, community) == {"owner", "admin"}
+    assert who_may(Action.MANAGE_MODERATION, community) == {"owner", "admin"}
+    assert who_may(Action.FLAG, community) == staff | {"mentor", "student"}
+    # The mentor wrote the reply and cannot flag it.
+    assert who_may(Action.FLAG, reply) == staff | {"student"}
+    assert who_may(Action.READ_TEXT, reply) == staff | {"mentor", "student", "muted"}
+    assert who_may(Action.LABEL, reply) == {"owner", "instructor", "admin"}
+
+
+def test_restricted_members_lose_their_powers(community, people, threads, restricted):
+    normal = threads["normal"]
+    opening = normal.posts.get(number=1)
+
+    for name, user in restricted.items():
+        for action, obj in [
+            (Action.START_THREAD, community),
+            (Action.REPLY, normal),
+            (Action.REACT, opening),
+            (Action.FLAG, opening),
+            (Action.JOIN, community),
+        ]:
+            assert not policy.can(fresh(user), action, obj), (name, action)
+    assert policy.can(restricted["muted"], Action.VIEW, normal)
+    assert policy.can(restricted["muted"], Action.LEAVE, community)
+    for name in ("suspended", "banned"):
+        assert not policy.can(restricted[name], Action.VIEW, normal)
+        assert not policy.visible(restricted[name], Thread.objects.all()).exists()
+
+
+def test_muted_in_one_community_writes_in_another(community, restricted):
+    other = CommunityFactory()
+    muted = restricted["muted"]
+    Membership.objects.create(community=other, user=muted, role="student")
+
+    assert policy.can(fresh(muted), Action.START_THREAD, other)
+    assert not policy.can(muted, Action.START_THREAD, community)
+
+
+def test_hidden_post_text_is_for_author_and_moderators(community, people, threads):
+    reply = answer(people["mentor"], threads["normal"])
+    Post.objects.filter(pk=reply.pk).update(is_hidden=True)
+    reply.refresh_from_db()
+
+    readers = {w for w in ROLES if policy.can(people[w], Action.READ_TEXT, reply)}
+    appealers = {w for w in ROLES if policy.can(people[w], Action.APPEAL, reply)}
+
+    assert readers == {"owner", "instructor", "moderator", "mentor"}
+    assert appealers == {"mentor"}
+    assert not policy.can(people["student"], Action.REACT, reply)
+    assert not policy.can(people["student"], Action.FLAG, reply)
+
+
+def test_two_factor_is_required_of_owners_moderators_and_administrators(people):
+    required = {
+        w
+        for w, u in people.items()
+        if policy.requires_two_factor(fresh(u) if u.is_authenticated else u)
+    }
+
+    assert required == {"owner", "moderator", "admin"}

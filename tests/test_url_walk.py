@@ -16,6 +16,8 @@ from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
 from studyhall.library import services as library
 from studyhall.live import services as live
+from studyhall.moderation import services as moderation
+from studyhall.moderation.registry import POST as POST_KIND
 from studyhall.notifications.services import notify_reply
 from studyhall.search import indexing as search_indexing
 from tests.discussions.helpers import answer, ask
@@ -67,7 +69,7 @@ def world():
     )
     people = {
         role: make_member(private, role)
-        for role in ("owner", "instructor", "moderator", "student")
+        for role in ("owner", "instructor", "moderator", "mentor", "student")
     }
     peer = make_member(private, "student")
     shy = make_member(private, "student", display_name=SHY_NAME, handle="shyone")
@@ -106,6 +108,23 @@ def world():
     network = make_network(
         people["student"], peer, make_member(private, "mentor"), private
     )
+    # Moderation state: a flagged, hidden reply, a restricted member.
+    flagged = answer(peer, thread, body=f"Flagged {SECRET}")
+    moderation.flag_content(
+        people["mentor"], POST_KIND, flagged, reason="spam", note=f"Note {SECRET}"
+    )
+    moderation.moderate_content(
+        people["moderator"], POST_KIND, flagged, action="hide", reason="Spam link"
+    )
+    suspended = make_member(private, "student")
+    moderation.restrict_member(
+        people["owner"],
+        Membership.objects.get(community=private, user=suspended),
+        action="suspend",
+        reason="Cooling off",
+        days=3,
+    )
+    people["suspended"] = suspended
     return {
         **recognition,
         **network,
@@ -121,6 +140,7 @@ def world():
         "anon_reply": anon_reply,
         "membership": pending,
         "shy": shy,
+        "flagged": flagged,
     }
 
 
@@ -193,6 +213,9 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "item_id": str(world["item"].pk),
         "mentorship_id": str(world["mentorship"].pk),
         "opportunity_id": str(world["opportunity"].pk),
+        "content_type": "post",
+        "export_id": "1",
+        "object_id": str(world["reply"].pk),
     }
 
 
@@ -254,6 +277,11 @@ def paths(world: dict[str, Any]) -> list[str]:
             result.append(
                 concrete(route.replace("<int:pk>", str(world["anon"].pk)), args)
             )
+        if "<int:object_id>" in route:
+            for post in (world["anon_reply"], world["flagged"]):
+                result.append(
+                    concrete(route.replace("<int:object_id>", str(post.pk)), args)
+                )
         for key, obj in (
             ("<reply_id>", "anon_reply"),
             ("<thread_id>", "anon"),
@@ -269,12 +297,22 @@ def paths(world: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize(
     "who",
-    ["anonymous", "outsider", "student", "peer", "moderator", "instructor", "owner"],
+    [
+        "anonymous",
+        "outsider",
+        "suspended",
+        "student",
+        "peer",
+        "mentor",
+        "moderator",
+        "instructor",
+        "owner",
+    ],
 )
 def test_every_url_answers_without_error_and_hides_private_text(client, world, who):
     if who != "anonymous":
         client.force_login(world["people"][who])
-    is_member = who not in {"anonymous", "outsider"}
+    is_member = who not in {"anonymous", "outsider", "suspended"}
     sees_anonymous = who in {"moderator", "instructor", "owner"}
 
     for path in paths(world):
@@ -286,7 +324,9 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
             assert DM_SECRET not in body, (who, path)
         if not is_member:
             assert SECRET not in body, (who, path)
-            assert "Hidden Seminar" not in body, (who, path)
+            # A suspended member is told where they were suspended; nothing more.
+            if not (who == "suspended" and path == "/moderation/mine/"):
+                assert "Hidden Seminar" not in body, (who, path)
         # Members may see the shy person elsewhere (members list, profile);
         # never beside the posts they made anonymously.
         shows_posts = path.startswith(
@@ -300,6 +340,10 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
                 "/live/",
                 "/api/v1/live/",
                 *SEARCHES,
+                "/flag/",
+                "/appeal/",
+                "/moderation/",
+                "/c/hidden-seminar/moderation/",
             )
         )
         shows_posts |= path.rstrip("/") in {
@@ -311,8 +355,9 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
             assert "shyone" not in body, (who, path)
 
 
-def test_outsiders_get_404_for_private_pages(client, world):
-    client.force_login(world["people"]["outsider"])
+@pytest.mark.parametrize("who", ["outsider", "suspended"])
+def test_outsiders_get_404_for_private_pages(client, world, who):
+    client.force_login(world["people"][who])
     private_paths = [
         p for p in paths(world) if p.startswith(("/t/", "/p/", "/c/hidden-seminar/"))
     ]

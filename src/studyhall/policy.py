@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from studyhall.accounts.models import Block
 from studyhall.chat.models import Message, Room, RoomMember
@@ -93,6 +94,14 @@ class Action(enum.Enum):
     POST_OPPORTUNITY = "post_opportunity"
     BOOKMARK = "bookmark"
     MERGE_THREAD = "merge_thread"
+    # Moderation (issue 7).
+    READ_TEXT = "read_text"
+    FLAG = "flag"
+    MODERATE = "moderate"
+    APPEAL = "appeal"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_MODERATION = "manage_moderation"
+    LABEL = "label"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -132,7 +141,24 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.POST_OPPORTUNITY: MENTOR_ROLES,
     Action.BOOKMARK: frozenset(Role),
     Action.MERGE_THREAD: MODERATING_ROLES,
+    Action.FLAG: frozenset(Role),
+    Action.MODERATE: MODERATING_ROLES,
+    Action.VIEW_AUDIT_LOG: frozenset({Role.OWNER}),
+    Action.MANAGE_MODERATION: frozenset({Role.OWNER}),
 }
+
+# What a muted member may still do; every other action is refused while muted.
+MUTED_MAY = frozenset(
+    {
+        Action.VIEW,
+        Action.VIEW_MEMBERS,
+        Action.VIEW_HISTORY,
+        Action.READ_TEXT,
+        Action.SEE_ANONYMOUS_AUTHOR,
+        Action.LEAVE,
+        Action.APPEAL,
+    }
+)
 
 
 @dataclass
@@ -149,6 +175,10 @@ class Snapshot:
     # Study-group memberships, loaded on first use: group id -> (role, status).
     groups: dict[int, tuple[str, str]] | None = None
     hidden_boards: frozenset[int] | None = None
+    # Communities where the person is muted (reads only), and where they are
+    # suspended or banned (no role at all, and no rejoining).
+    muted: set[int] = field(default_factory=set)
+    barred: set[int] = field(default_factory=set)
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -170,11 +200,21 @@ def snapshot(user: Any) -> Snapshot:
             is_verified=user.email_verified_at is not None,
         )
         rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "community_id", "role", "status"
+            "community_id",
+            "role",
+            "status",
+            "muted_until",
+            "suspended_until",
+            "banned_at",
         )
-        for community_id, role, status in rows:
-            if status == Membership.Status.ACTIVE:
+        now = timezone.now()
+        for community_id, role, status, muted, suspended, banned in rows:
+            if banned is not None or (suspended is not None and suspended > now):
+                snap.barred.add(community_id)
+            elif status == Membership.Status.ACTIVE:
                 snap.roles[community_id] = Role(role)
+                if muted is not None and muted > now:
+                    snap.muted.add(community_id)
             else:
                 snap.pending.add(community_id)
     if user is not None:
@@ -192,8 +232,15 @@ def forget(user: Any) -> None:
 
 
 def can(user: Any, action: Action, obj: Model | None = None) -> bool:
-    """Return whether the person may take the action on the object."""
+    """Return whether the person may take the action on the object.
+
+    A muted member keeps only the reading actions in MUTED_MAY.
+    """
     snap = snapshot(user)
+    if snap.muted and action not in MUTED_MAY:
+        community_id = _community_id_of(obj)
+        if community_id in snap.muted:
+            return False
     if isinstance(obj, Community):
         return _can_community(snap, action, obj)
     if isinstance(obj, Category):
@@ -238,6 +285,12 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
     raise TypeError(f"no rule for {action} on {type(obj).__name__}")
 
 
+def _community_id_of(obj: Model | None) -> int | None:
+    if isinstance(obj, Community):
+        return obj.pk
+    return getattr(obj, "community_id", None)
+
+
 def _can_view_community(snap: Snapshot, community: Community) -> bool:
     if community.visibility != Community.Visibility.PRIVATE:
         return True
@@ -254,6 +307,7 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
             and snap.is_verified
             and community.pk not in snap.roles
             and community.pk not in snap.pending
+            and community.pk not in snap.barred
             and _can_view_community(snap, community)
             and community.joining != Community.Joining.INVITE
         )
@@ -278,12 +332,19 @@ def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
         return False
     if thread.category_id is not None and thread.category_id in _hidden_boards(snap):
         return False
+    is_author = snap.user_id is not None and thread.author_id == snap.user_id
+    if thread.is_hidden and role not in MODERATING_ROLES and not is_author:
+        return False
     if action is Action.VIEW:
         return True
     if role is None or not snap.is_verified:
         return False
     if action is Action.REPLY:
-        return not thread.is_deleted
+        return not thread.is_deleted and (
+            role in MODERATING_ROLES or not (thread.is_locked or thread.is_hidden)
+        )
+    if action is Action.MODERATE:
+        return role in MODERATING_ROLES
     if action is Action.ACCEPT_ANSWER:
         return thread.is_question and (
             thread.author_id == snap.user_id or role in TEACHING_ROLES
@@ -306,18 +367,28 @@ def _can_post(snap: Snapshot, action: Action, post: Post) -> bool:
     role = snap.role_in(thread.community_id)
     if action is Action.VIEW:
         return True
+    is_author = post.author_id == snap.user_id
     if action is Action.VIEW_HISTORY:
         return not post.is_deleted or role in MODERATING_ROLES
+    if action is Action.READ_TEXT:
+        if role in MODERATING_ROLES:
+            return True
+        return not post.is_deleted and (not post.is_hidden or is_author)
     if role is None or not snap.is_verified:
         return False
-    is_author = post.author_id == snap.user_id
+    if action is Action.MODERATE:
+        return role in MODERATING_ROLES
+    if action is Action.FLAG:
+        return not (post.is_deleted or post.is_hidden or is_author)
+    if action is Action.APPEAL:
+        return post.is_hidden and not post.is_deleted and is_author
     if action is Action.EDIT:
         return not post.is_deleted and (is_author or role in MODERATING_ROLES)
     if action is Action.DELETE:
         return not post.is_deleted and (is_author or role in MODERATING_ROLES)
     if action is Action.REACT:
-        return not post.is_deleted and not is_author
-    if action is Action.ENDORSE:
+        return not (post.is_deleted or post.is_hidden or is_author)
+    if action in (Action.ENDORSE, Action.LABEL):
         return not post.is_deleted and role in TEACHING_ROLES
     if action is Action.ACCEPT_ANSWER:
         return (
@@ -416,6 +487,8 @@ def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
             and (is_author or role in STAFF_ROLES)
         )
     raise TypeError(f"no rule for {action} on a message")
+
+
 def _can_view_private_note(snap: Snapshot, note: Feedback | FeedbackResponse) -> bool:
     """Private feedback and rubric responses: the learner, the writer and staff."""
     if isinstance(note, Feedback):
@@ -445,6 +518,18 @@ def category_allows_anonymous(category: Category | None, community: Community) -
     if mode == Category.Anonymity.INHERIT:
         return community.anonymity == Community.Anonymity.ANONYMOUS_TO_PEERS
     return mode == Category.Anonymity.ANONYMOUS_TO_PEERS
+
+
+TWO_FACTOR_ROLES = frozenset({Role.OWNER, Role.MODERATOR})
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Return whether the person must use two-factor authentication: site
+    administrators and every community's owners and moderators."""
+    snap = snapshot(user)
+    if snap.user_id is None:
+        return False
+    return snap.is_superuser or any(r in TWO_FACTOR_ROLES for r in snap.roles.values())
 
 
 def role_in(user: Any, community: Community) -> Role | None:
@@ -538,9 +623,14 @@ def _visible_threads_q(snap: Snapshot, prefix: str) -> Q:
     )
     moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
     not_deleted = Q(**{f"{prefix}is_deleted": False})
+    shown = Q(**{f"{prefix}is_hidden": False})
+    if snap.user_id is not None:
+        shown |= Q(**{f"{prefix}author_id": snap.user_id})
     if moderated:
-        not_deleted |= Q(**{f"{prefix}community_id__in": moderated})
-    return q & not_deleted
+        in_moderated = Q(**{f"{prefix}community_id__in": moderated})
+        not_deleted |= in_moderated
+        shown |= in_moderated
+    return q & not_deleted & shown
 
 
 def _visible_rooms_q(snap: Snapshot, prefix: str) -> Q:
@@ -560,6 +650,8 @@ def _visible_rooms_q(snap: Snapshot, prefix: str) -> Q:
     return direct | (
         in_community & Q(**{f"{prefix}community_id__in": list(snap.roles)}) & open_to_me
     )
+
+
 def _visible_private_notes_q(snap: Snapshot, post: str, writer: str) -> Q:
     q = _visible_threads_q(snap, f"{post}thread__")
     if snap.is_superuser:
@@ -628,9 +720,12 @@ def _not_hidden_board_q(snap: Snapshot, prefix: str) -> Q:
     if snap.is_superuser:
         return Q()
     hidden = StudyGroup.objects.filter(visibility=StudyGroup.Visibility.HIDDEN)
-    mine = list(_group_memberships(snap))
-    if mine:
-        hidden = hidden.exclude(pk__in=mine)
+    if snap.groups is not None:
+        if snap.groups:
+            hidden = hidden.exclude(pk__in=list(snap.groups))
+    elif snap.user_id is not None:
+        # A subquery, so asking for a list costs no query of its own.
+        hidden = hidden.exclude(memberships__user_id=snap.user_id)
     return ~Q(**{f"{prefix}study_group__in": hidden})
 
 

@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "studyhall.recognition",
     "studyhall.profiles",
     "studyhall.search",
+    "studyhall.moderation",
+    "studyhall.security",
+    "studyhall.privacy",
     "studyhall.api",
 ]
 
@@ -120,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "studyhall.security.middleware.SessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -338,6 +342,50 @@ NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = int(
 )
 MAIL_WEBHOOK_SECRET = os.environ.get("MAIL_WEBHOOK_SECRET", "")
 MAIL_REPLY_DOMAIN = os.environ.get("MAIL_REPLY_DOMAIN", "")
+
+# Moderation (docs/moderation.md): flags one person may raise per window,
+# the default number of trusted flags that hide content pending review, and
+# when a member's flags count as trusted.
+MODERATION_FLAGS_PER_WINDOW = int(os.environ.get("MODERATION_FLAGS_PER_WINDOW", "10"))
+MODERATION_FLAG_WINDOW_SECONDS = int(
+    os.environ.get("MODERATION_FLAG_WINDOW_SECONDS", "3600")
+)
+MODERATION_AUTO_HIDE_FLAGS = int(os.environ.get("MODERATION_AUTO_HIDE_FLAGS", "3"))
+MODERATION_TRUSTED_AFTER_DAYS = int(
+    os.environ.get("MODERATION_TRUSTED_AFTER_DAYS", "7")
+)
+MODERATION_TRUSTED_AFTER_POSTS = int(
+    os.environ.get("MODERATION_TRUSTED_AFTER_POSTS", "3")
+)
+
+# Owners and moderators (and site administrators) must turn on two-factor
+# authentication before using the site (docs/security.md).
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
+
+# Days between asking to delete an account and its deletion (docs/privacy.md).
+ACCOUNT_DELETION_GRACE_DAYS = int(os.environ.get("ACCOUNT_DELETION_GRACE_DAYS", "14"))
+
+# A password reset request answers after at least this long whether or not the
+# address has an account, so response time reveals nothing.
+PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", "1.0"))
+
+# Sign-ups allowed from one network address per window.
+SIGNUPS_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_ADDRESS", "5"))
+SIGNUP_WINDOW_SECONDS = int(os.environ.get("SIGNUP_WINDOW_SECONDS", "3600"))
+
+# Anti-abuse limits on new posts (docs/moderation.md); moderators are exempt.
+POSTS_PER_MINUTE = int(os.environ.get("POSTS_PER_MINUTE", "6"))
+MAX_LINKS_PER_POST = int(os.environ.get("MAX_LINKS_PER_POST", "20"))
+NEW_MEMBER_MAX_LINKS_PER_POST = int(
+    os.environ.get("NEW_MEMBER_MAX_LINKS_PER_POST", "2")
+)
+NEW_MEMBER_MAX_IMAGES_PER_POST = int(
+    os.environ.get("NEW_MEMBER_MAX_IMAGES_PER_POST", "1")
+)
+NEW_MEMBER_MAX_MENTIONS_PER_POST = int(
+    os.environ.get("NEW_MEMBER_MAX_MENTIONS_PER_POST", "3")
+)
+SPAM_REPEAT_WINDOW_SECONDS = int(os.environ.get("SPAM_REPEAT_WINDOW_SECONDS", "86400"))
 
 # Who may create communities: "staff" (site administrators) or "verified"
 # (anyone with a verified email address, who becomes the owner).

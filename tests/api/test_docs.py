@@ -69,6 +69,18 @@ EXPECTED_PATHS = {
     "/api/v1/search/similar": {"get"},
     "/api/v1/recommendations": {"get"},
     "/api/v1/threads/{thread_id}/merge": {"post"},
+    "/api/v1/flags": {"post"},
+    "/api/v1/replies/{reply_id}/label": {"post"},
+    "/api/v1/appeals/{content_type}/{object_id}": {"post"},
+    "/api/v1/communities/{slug}/moderation/cases": {"get"},
+    "/api/v1/communities/{slug}/moderation/items/{content_type}/{object_id}/actions": {
+        "post"
+    },
+    "/api/v1/communities/{slug}/moderation/members/{membership_id}": {"post"},
+    "/api/v1/communities/{slug}/moderation/log": {"get"},
+    "/api/v1/communities/{slug}/moderation/workload": {"get"},
+    "/api/v1/communities/{slug}/blackouts": {"get", "post"},
+    "/api/v1/me/exports": {"get", "post"},
 }
 
 

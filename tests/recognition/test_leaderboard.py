@@ -112,7 +112,7 @@ def test_leaderboard_page_query_count_does_not_grow(
     client.get(url)  # warm the session and the sites' caches
 
     # session, user, community, memberships, settings, opt-outs, rows.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert response.status_code == 200

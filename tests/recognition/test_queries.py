@@ -13,10 +13,10 @@ from tests.factories import make_member
 pytestmark = pytest.mark.django_db
 
 
-def count_queries(client, django_assert_num_queries, url, expected, chrome=2):
+def count_queries(client, django_assert_num_queries, url, expected, chrome=1):
     client.get(url)
-    # A member's every page also counts unread notifications (the bell) and
-    # loads their study-group roles for the policy: two queries, whatever the data.
+    # A member's every page also counts unread notifications (the bell): one
+    # query, whatever the data.
     with django_assert_num_queries(expected + chrome):
         response = client.get(url)
     assert response.status_code == 200

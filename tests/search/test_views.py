@@ -74,7 +74,7 @@ def test_search_page_query_count_does_not_grow(
 
     # session, user, snapshot, communities for the filter, count, page,
     # snippets, threads shown, replies shown
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(
             "/search/", {"q": "sparse", "community": community.slug, "page": 2}
         )
@@ -99,7 +99,7 @@ def test_for_me_page_query_count_does_not_grow(
     # session, user, snapshot, past answers, threads to answer, newest
     # unanswered to fill up, threads shown, blocks (2), people, their
     # communities, the people
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get("/search/for-me/")
 
     html = response.content.decode()

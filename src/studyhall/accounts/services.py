@@ -30,7 +30,7 @@ from studyhall.accounts.models import (
     User,
     handle_validator,
 )
-from studyhall.core.errors import DomainError
+from studyhall.core.errors import DomainError, RateLimited
 
 VERIFY_SALT = "studyhall.accounts.verify"
 VERIFY_MAX_AGE = 60 * 60 * 24 * 3
@@ -97,15 +97,56 @@ def _validate_sign_up(email: str, password: str, display_name: str) -> str:
     return display_name
 
 
-def sign_up(*, email: str, password: str, display_name: str) -> User | None:
+def _sign_up_key(address: str) -> str:
+    return "accounts:signups:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def check_sign_up_allowed(address: str | None) -> None:
+    """Raise RateLimited when the address made too many sign-ups lately.
+
+    Counted in the cache (Redis in production), by a hash of the address.
+    """
+    if not address:
+        return
+    window = settings.SIGNUP_WINDOW_SECONDS
+    limit = settings.SIGNUPS_PER_ADDRESS
+    now = timezone.now().timestamp()
+    stamps = [t for t in cache.get(_sign_up_key(address), []) if t > now - window]
+    if len(stamps) < limit:
+        return
+    wait = max(1, math.ceil(stamps[-limit] + window - now)) if stamps else window
+    raise RateLimited(
+        "Too many accounts were created from your network lately. Please try "
+        f"again in {math.ceil(wait / 60)} minutes.",
+        code="signup_throttled",
+        retry_after=wait,
+    )
+
+
+def _record_sign_up(address: str | None) -> None:
+    if not address:
+        return
+    window = settings.SIGNUP_WINDOW_SECONDS
+    now = timezone.now().timestamp()
+    key = _sign_up_key(address)
+    stamps = [t for t in cache.get(key, []) if t > now - window]
+    cache.set(key, [*stamps, now], window)
+
+
+def sign_up(
+    *, email: str, password: str, display_name: str, address: str | None = None
+) -> User | None:
     """Create an unverified account and mail a verification link.
 
     Raises ValidationError for a malformed address, an empty name or a weak
-    password. When the address already has an account, send that person a
+    password, and RateLimited after too many sign-ups from one network
+    address. When the address already has an account, send that person a
     notice instead and return None, so the page answers the same either way.
     """
+    check_sign_up_allowed(address)
     email = email.strip().lower()
     display_name = _validate_sign_up(email, password, display_name)
+    _record_sign_up(address)
     existing = User.objects.filter(email__iexact=email).first()
     attempts = 3
     while existing is None and attempts:

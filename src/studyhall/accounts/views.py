@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,8 @@ from studyhall.accounts.forms import (
     add_service_errors,
 )
 from studyhall.accounts.models import AccessToken, User
-from studyhall.core.errors import DomainError
+from studyhall.core.errors import DomainError, RateLimited
+from studyhall.security.views import begin_second_step
 
 # --- helpers -----------------------------------------------------------------
 
@@ -58,18 +60,31 @@ def _account_user(request: HttpRequest) -> User:
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account; the answer is the same whether or not the address is new."""
     form = SignUpForm(request.POST or None)
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
+                address=request.META.get("REMOTE_ADDR"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            retry_after = error.retry_after
         else:
             return redirect("accounts:signup-done")
-    return render(request, "accounts/signup.html", {"form": form})
+    response = render(
+        request,
+        "accounts/signup.html",
+        {"form": form},
+        status=429 if retry_after else 200,
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
@@ -139,6 +154,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response_headers["Retry-After"] = str(error.retry_after)
         else:
             if user is not None:
+                if begin_second_step(request, user, next_url):
+                    return redirect("security:two-factor-verify")
                 login(request, user)
                 return HttpResponseRedirect(
                     next_url or reverse(settings.LOGIN_REDIRECT_URL)
@@ -180,7 +197,13 @@ class PasswordResetView(auth_views.PasswordResetView):
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
         }
-        return super().form_valid(form)
+        # Answer after the same time whether or not the address has an
+        # account, so timing does not tell either (sending mail takes time).
+        started = time.monotonic()
+        response = super().form_valid(form)
+        floor = settings.PASSWORD_RESET_MIN_SECONDS
+        time.sleep(max(0.0, floor - (time.monotonic() - started)))
+        return response
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

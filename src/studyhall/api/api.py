@@ -15,7 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-from studyhall.api import accounts, chat, communities, groups, profiles, search, threads
+from studyhall.api import (
+    accounts,
+    chat,
+    communities,
+    groups,
+    moderation,
+    privacy,
+    profiles,
+    search,
+    threads,
+)
 from studyhall.api.docs import SWAGGER_SETTINGS, LocalSwagger
 from studyhall.api.errors import NOT_FOUND_MESSAGE, error_body, install_error_handlers
 from studyhall.api.security import AnonymousAccess
@@ -114,3 +124,5 @@ api.add_router("", groups.router)
 api.add_router("", recognition_router)
 api.add_router("", profiles.router)
 api.add_router("", search.router)
+api.add_router("", moderation.router)
+api.add_router("", privacy.router)

@@ -114,7 +114,12 @@ def join_community(
         user, community
     )
     try:
-        membership = services.join_community(user, community, invite_token=invite_token)
+        membership = services.join_community(
+            user,
+            community,
+            invite_token=invite_token,
+            accept_guidelines=payload is not None and payload.accept_guidelines,
+        )
     except PermissionDenied:
         # A wrong invite token for a community you cannot see reveals nothing.
         if not policy.can(user, Action.VIEW, community):

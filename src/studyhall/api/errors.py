@@ -28,7 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
-from studyhall.core.errors import DomainError
+from studyhall.core.errors import DomainError, RateLimited
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -190,6 +190,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         if exc.code in NOT_FOUND_DOMAIN_CODES:
             return respond(request, 404, "not_found", exc.message)
+        if isinstance(exc, RateLimited):
+            response = respond(request, 429, exc.code, exc.message)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         return respond(request, DOMAIN_STATUS, exc.code, exc.message)
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:

@@ -113,6 +113,7 @@ def thread_summary_out(user: Any, thread: Thread) -> schemas.ThreadSummaryOut:
         author=author_out(policy.author_for(user, thread)),
         is_pinned=thread.is_pinned,
         is_deleted=thread.is_deleted,
+        is_locked=thread.is_locked,
         is_answered=thread.is_answered,
         accepted_reply_id=thread.accepted_post_id,
         has_endorsed_reply=thread.has_endorsed_reply,
@@ -228,9 +229,9 @@ def _reply_out(
     reply_to = post.reply_to
     if reply_to is not None:
         reply_to.thread = thread
-    # A deleted post keeps its place in the thread; only moderators still
-    # read its text.
-    shows_text = not post.is_deleted or policy.can(user, Action.VIEW_HISTORY, post)
+    # A deleted or hidden post keeps its place in the thread; only moderators
+    # (and, for a hidden post, its author) still read its text.
+    shows_text = policy.can(user, Action.READ_TEXT, post)
     return schemas.ReplyOut(
         id=post.pk,
         thread_id=thread.pk,
@@ -251,8 +252,11 @@ def _reply_out(
         created_at=post.created_at,
         edited_at=post.edited_at,
         is_deleted=post.is_deleted,
+        is_hidden=post.is_hidden,
         is_endorsed=post.is_endorsed,
         endorsed_at=post.endorsed_at,
+        label=post.label,
+        label_note=post.label_note,
         is_accepted=post.pk == thread.accepted_post_id,
         is_unread=None if read_number is None else post.number > read_number,
         reactions=[

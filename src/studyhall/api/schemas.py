@@ -138,6 +138,9 @@ class JoinIn(Schema):
     invite_token: str = Field(
         "", description="The token of an invite link, for invite-only communities."
     )
+    accept_guidelines: bool = Field(
+        False, description="Required when the community has written guidelines."
+    )
 
 
 class MembershipUpdateIn(Schema):
@@ -209,8 +212,16 @@ class ReplyOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     is_deleted: bool
+    is_hidden: bool = Field(
+        description="Hidden by moderation pending review; `body` is empty "
+        "except for the author and moderators."
+    )
     is_endorsed: bool
     endorsed_at: datetime | None
+    label: str = Field(
+        description='An instructor\'s label: "verified", "needs_correction" or "".'
+    )
+    label_note: str
     is_accepted: bool
     is_unread: bool | None = Field(description="Null for anonymous readers.")
     reactions: list[ReactionOut]
@@ -241,6 +252,7 @@ class ThreadSummaryOut(Schema):
     author: AuthorOut
     is_pinned: bool
     is_deleted: bool
+    is_locked: bool = Field(description="Locked: only moderators may reply.")
     is_answered: bool
     accepted_reply_id: int | None
     has_endorsed_reply: bool

@@ -91,6 +91,17 @@ class Membership(models.Model):
         max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     joined_at = models.DateTimeField(default=timezone.now)
+    # Moderation restrictions, set by moderation.services: a muted member
+    # reads but cannot write; a suspended or banned one is treated as not a
+    # member (and cannot rejoin) until the restriction ends.
+    muted_until = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
+    # A trust level set by a moderator (0 new, 1 member, 2 trusted); None
+    # means earned by participation (moderation.gates.trust_level).
+    trust_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the member accepted the community's guidelines on joining.
+    guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

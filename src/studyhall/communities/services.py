@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from studyhall import policy
@@ -73,13 +74,29 @@ def update_community(actor: User, community: Community, **fields: str) -> Commun
     return community
 
 
+def has_guidelines(community: Community) -> bool:
+    """Return whether the community's owners wrote guidelines to accept on joining."""
+    from studyhall.moderation.models import ModerationSettings
+
+    return (
+        ModerationSettings.objects.filter(community=community)
+        .exclude(guidelines="")
+        .exists()
+    )
+
+
 def join_community(
-    user: User, community: Community, *, invite_token: str = ""
+    user: User,
+    community: Community,
+    *,
+    invite_token: str = "",
+    accept_guidelines: bool = False,
 ) -> Membership:
     """Join, or ask to join, a community as a student.
 
     An invite link joins any community; otherwise open communities join at once
-    and approval communities create a pending request.
+    and approval communities create a pending request. When the owners wrote
+    guidelines, joining needs `accept_guidelines`.
     """
     has_invite = bool(invite_token) and invite_token == community.invite_token
     if not user.is_authenticated or user.email_verified_at is None:
@@ -89,13 +106,22 @@ def join_community(
         return existing
     if not has_invite and not policy.can(user, Action.JOIN, community):
         raise PermissionDenied("This community can only be joined with an invite link.")
+    needs_guidelines = has_guidelines(community)
+    if needs_guidelines and not accept_guidelines:
+        raise ValidationError(
+            {"accept_guidelines": "Accept the community guidelines to join."}
+        )
     status = Membership.Status.ACTIVE
     if community.joining == Community.Joining.APPROVAL and not has_invite:
         status = Membership.Status.PENDING
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
-                community=community, user=user, role=Role.STUDENT, status=status
+                community=community,
+                user=user,
+                role=Role.STUDENT,
+                status=status,
+                guidelines_accepted_at=timezone.now() if needs_guidelines else None,
             )
             if status == Membership.Status.ACTIVE:
                 Community.objects.filter(pk=community.pk).update(
@@ -113,6 +139,14 @@ def leave_community(user: User, community: Community) -> None:
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None:
         raise DomainError("You are not a member of this community.", code="not_member")
+    if membership.banned_at is not None or (
+        membership.suspended_until is not None
+        and membership.suspended_until > timezone.now()
+    ):
+        # Leaving would delete the row that records the restriction.
+        raise DomainError(
+            "You cannot leave while suspended or banned.", code="restricted"
+        )
     if membership.role == Role.OWNER and _owner_count(community) == 1:
         raise DomainError(
             "You are the only owner. Make someone else an owner before leaving.",

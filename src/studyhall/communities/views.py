@@ -69,6 +69,7 @@ def _about_context(request: HttpRequest, community: Community) -> dict[str, obje
         "can_leave": policy.can(user, Action.LEAVE, community),
         "can_manage": policy.can(user, Action.MANAGE_MEMBERS, community),
         "can_edit": policy.can(user, Action.EDIT_COMMUNITY, community),
+        "has_guidelines": services.has_guidelines(community),
     }
 
 
@@ -77,9 +78,13 @@ def _about_context(request: HttpRequest, community: Community) -> dict[str, obje
 def community_join(request: AuthedRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
     try:
-        membership = services.join_community(request.user, community)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
+        membership = services.join_community(
+            request.user,
+            community,
+            accept_guidelines=request.POST.get("accept_guidelines") == "on",
+        )
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("communities:community-about", slug=slug)
     if membership.status == membership.Status.PENDING:
         messages.success(
@@ -99,14 +104,24 @@ def community_invite(request: HttpRequest, slug: str, token: str) -> HttpRespons
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            services.join_community(request.user, community, invite_token=token)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
+            services.join_community(
+                request.user,
+                community,
+                invite_token=token,
+                accept_guidelines=request.POST.get("accept_guidelines") == "on",
+            )
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return redirect(request.path)
         messages.success(request, f"Welcome to {community.name}!")
         return redirect("discussions:thread-list", slug=slug)
     return render(
-        request, "communities/community_invite.html", {"community": community}
+        request,
+        "communities/community_invite.html",
+        {
+            "community": community,
+            "has_guidelines": services.has_guidelines(community),
+        },
     )
 
 

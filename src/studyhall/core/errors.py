@@ -13,3 +13,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RateLimited(DomainError):
+    """Too many actions of one kind lately; `retry_after` is the wait in seconds."""
+
+    def __init__(self, message: str, *, code: str, retry_after: int) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

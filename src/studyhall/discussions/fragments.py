@@ -34,7 +34,7 @@ from studyhall.discussions.selectors import PostView
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 TEMPLATE = "discussions/post.html"
-KEY_PREFIX = "post-card:1:"
+KEY_PREFIX = "post-card:2:"
 TIMEOUT = 60 * 60 * 24
 
 
@@ -65,6 +65,11 @@ class PostCard:
     author_name: str
     author_url: str | None
     author_role: str | None
+    author_is_you: bool
+    label: str
+    label_display: str
+    label_note: str
+    is_hidden: bool
     is_accepted: bool
     is_unread: bool
     reactions: tuple[Reaction, ...]
@@ -74,7 +79,13 @@ class PostCard:
     can_endorse: bool
     can_edit: bool
     can_delete: bool
+    can_read: bool
+    can_flag: bool
+    can_moderate: bool
+    can_appeal: bool
+    can_label: bool
     thread_id: int
+    community_slug: str
     page_number: int
     time_zone: str
     language: str
@@ -153,6 +164,11 @@ def card_for(pv: PostView, around: Surroundings, *, level: int = 3) -> PostCard:
         author_name=author.name,
         author_url=author_url,
         author_role=author.role,
+        author_is_you=author.is_you,
+        label=post.label,
+        label_display=str(post.get_label_display()) if post.label else "",
+        label_note=post.label_note,
+        is_hidden=post.is_hidden,
         is_accepted=pv.is_accepted,
         is_unread=pv.is_unread,
         reactions=tuple(
@@ -164,7 +180,13 @@ def card_for(pv: PostView, around: Surroundings, *, level: int = 3) -> PostCard:
         can_endorse=pv.can_endorse,
         can_edit=pv.can_edit,
         can_delete=pv.can_delete,
+        can_read=pv.can_read,
+        can_flag=pv.can_flag,
+        can_moderate=pv.can_moderate,
+        can_appeal=pv.can_appeal,
+        can_label=pv.can_label,
         thread_id=thread.pk,
+        community_slug=thread.community.slug,
         page_number=around.page_number,
         time_zone=around.time_zone,
         language=around.language,

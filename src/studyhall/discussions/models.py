@@ -71,6 +71,12 @@ class Thread(models.Model):
     is_anonymous = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    # Moderation: a hidden thread is seen only by its author and moderators;
+    # a locked one takes no new replies except from moderators.
+    is_hidden = models.BooleanField(default=False)
+    is_locked = models.BooleanField(default=False)
+    # Slow mode: seconds each person waits between replies (0: off).
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
     accepted_post = models.ForeignKey(
         "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -102,6 +108,11 @@ class Thread(models.Model):
         return self.accepted_post_id is not None
 
 
+class PostLabel(models.TextChoices):
+    VERIFIED = "verified", "Verified by instructor"
+    NEEDS_CORRECTION = "needs_correction", "Needs correction"
+
+
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
@@ -118,6 +129,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False)
+    # Moderation: a hidden post keeps its place; only its author and
+    # moderators read its text until it is restored.
+    is_hidden = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,6 +148,18 @@ class Post(models.Model):
         related_name="+",
     )
     endorsed_at = models.DateTimeField(null=True, blank=True)
+    # An instructor's label against misinformation, shown wherever the post
+    # shows; set through moderation.services.label_post.
+    label = models.CharField(max_length=20, choices=PostLabel.choices, blank=True)
+    label_note = models.CharField(max_length=500, blank=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["thread", "number"]

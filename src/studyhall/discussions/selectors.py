@@ -205,6 +205,11 @@ class PostView:
     can_accept: bool = False
     is_accepted: bool = False
     is_unread: bool = False
+    can_read: bool = True
+    can_flag: bool = False
+    can_moderate: bool = False
+    can_appeal: bool = False
+    can_label: bool = False
 
 
 @dataclass
@@ -214,6 +219,7 @@ class ThreadPage:
     opening: PostView | None
     can_reply: bool
     can_pin: bool
+    can_moderate: bool
     can_post_anonymously: bool
     first_unread_number: int | None
     draft: Draft | None
@@ -259,6 +265,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         read_number = mark or 0
         draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
     can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
+    can_moderate = policy.can(user, Action.MODERATE, thread)
 
     def view(post: Post) -> PostView:
         post.thread = thread
@@ -280,6 +287,11 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             and policy.can(user, Action.ACCEPT_ANSWER, post),
             is_accepted=post.pk == accepted_id,
             is_unread=read_number is not None and post.number > read_number,
+            can_read=policy.can(user, Action.READ_TEXT, post),
+            can_flag=policy.can(user, Action.FLAG, post),
+            can_moderate=can_moderate,
+            can_appeal=policy.can(user, Action.APPEAL, post),
+            can_label=policy.can(user, Action.LABEL, post),
         )
 
     views = [view(p) for p in result.items]
@@ -301,6 +313,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         opening=opening,
         can_reply=policy.can(user, Action.REPLY, thread),
         can_pin=policy.can(user, Action.PIN_THREAD, thread),
+        can_moderate=can_moderate,
         can_post_anonymously=policy.can(user, Action.POST_ANONYMOUSLY, thread),
         first_unread_number=first_unread,
         draft=draft,

@@ -31,6 +31,7 @@ from studyhall.discussions.models import (
     Thread,
 )
 from studyhall.library.selectors import citation_resolver
+from studyhall.moderation import gates
 from studyhall.policy import Action
 from studyhall.realtime.services import publish
 
@@ -230,6 +231,10 @@ def create_thread(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    screened = gates.screen_post(
+        author, community.pk, category=category, thread=None, body=body
+    )
+    body = screened.body
     body_html = render_body(body, community_id=community.pk)
     now = timezone.now()
     with transaction.atomic():
@@ -244,7 +249,7 @@ def create_thread(
             created_at=now,
             last_activity_at=now,
         )
-        Post.objects.create(
+        opening = Post.objects.create(
             thread=thread,
             community=community,
             author=author,
@@ -254,6 +259,9 @@ def create_thread(
             body_html=body_html,
             created_at=now,
         )
+        if screened.hold_reason:
+            opening.thread = thread
+            gates.hold_post(opening, screened.hold_reason)
         Community.objects.filter(pk=community.pk).update(
             thread_count=F("thread_count") + 1
         )
@@ -292,6 +300,14 @@ def create_reply(
             {"is_anonymous": "Anonymous posting is not allowed here."}
         )
     body = clean_body(body)
+    screened = gates.screen_post(
+        author,
+        thread.community_id,
+        category=thread.category,
+        thread=thread,
+        body=body,
+    )
+    body = screened.body
     body_html = render_body(body, community_id=thread.community_id)
     now = timezone.now()
     with transaction.atomic():
@@ -316,6 +332,9 @@ def create_reply(
         ReadMark.objects.update_or_create(
             user=author, thread=thread, defaults={"last_read_number": number}
         )
+        if screened.hold_reason:
+            post.thread = thread
+            gates.hold_post(post, screened.hold_reason)
         Draft.objects.filter(user=author, key=f"reply:{thread.pk}").delete()
         payload = {"thread": thread.pk, "post": post.pk, "number": number}
         publish(thread_stream(thread), "reply.created", payload, actor=author)
@@ -574,3 +593,61 @@ def save_draft(user: User, *, key: str, title: str = "", body: str = "") -> Draf
 def discard_draft(user: User, *, key: str) -> None:
     """Forget a composer's saved text."""
     Draft.objects.filter(user=user, key=key).delete()
+
+
+# --- moderation state (called by moderation.services, which keeps the audit) ---
+
+
+def set_post_hidden(actor: User | None, post: Post, *, hidden: bool) -> Post:
+    """Hide a post pending review, or restore it; hiding the opening post hides
+    the thread. `actor` None means the flag threshold hid it automatically.
+
+    Must run inside the caller's transaction; the caller checks the policy.
+    """
+    post.is_hidden = hidden
+    post.save(update_fields=["is_hidden"])
+    thread = post.thread
+    if post.is_opening and thread.is_hidden != hidden:
+        thread.is_hidden = hidden
+        thread.save(update_fields=["is_hidden"])
+    publish(
+        thread_stream(thread),
+        "post.hidden" if hidden else "post.restored",
+        {"thread": thread.pk, "post": post.pk, "number": post.number},
+        actor=actor,
+    )
+    return post
+
+
+def set_locked(actor: User, thread: Thread, *, locked: bool) -> Thread:
+    """Lock a thread against new replies (moderators may still reply), or unlock it."""
+    if not policy.can(actor, Action.MODERATE, thread):
+        raise PermissionDenied("Only moderators can lock threads.")
+    with transaction.atomic():
+        thread.is_locked = locked
+        thread.save(update_fields=["is_locked"])
+        publish(
+            thread_stream(thread),
+            "thread.locked" if locked else "thread.unlocked",
+            {"thread": thread.pk},
+            actor=actor,
+        )
+    return thread
+
+
+def move_thread(actor: User, thread: Thread, *, category: Category | None) -> Thread:
+    """Move a thread to another category of its community (None: no category)."""
+    if not policy.can(actor, Action.MODERATE, thread):
+        raise PermissionDenied("Only moderators can move threads.")
+    if category is not None and category.community_id != thread.community_id:
+        raise ValidationError({"category": "Choose a category of this community."})
+    with transaction.atomic():
+        thread.category = category
+        thread.save(update_fields=["category"])
+        publish(
+            community_stream(thread.community_id),
+            "thread.moved",
+            {"thread": thread.pk, "category": category.pk if category else None},
+            actor=actor,
+        )
+    return thread

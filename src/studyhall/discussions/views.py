@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from studyhall import policy
+from studyhall.core.errors import RateLimited
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.pagination import parse_page_number
 from studyhall.core.text import parse_id
@@ -77,6 +78,7 @@ def thread_create(request: AuthedRequest, slug: str) -> HttpResponse:
     if not policy.can(request.user, Action.START_THREAD, community):
         raise PermissionDenied("Join this community to start a thread.")
     categories = selectors.categories_for(request.user, community)
+    retry_after: int | None = None
     kinds = [(k, label) for k, label in Thread.Kind.choices]
     if not policy.can(request.user, Action.START_ANNOUNCEMENT, community):
         kinds = [k for k in kinds if k[0] != Thread.Kind.ANNOUNCEMENT]
@@ -114,8 +116,9 @@ def thread_create(request: AuthedRequest, slug: str) -> HttpResponse:
                     is_anonymous=data.get("is_anonymous", False),
                     is_pinned=data.get("is_pinned", False),
                 )
-            except ValidationError as error:
+            except (ValidationError, RateLimited) as error:
                 add_service_errors(form, error)
+                retry_after = getattr(error, "retry_after", None)
             else:
                 return redirect("discussions:thread-detail", pk=thread.pk)
         services.save_draft(
@@ -127,7 +130,7 @@ def thread_create(request: AuthedRequest, slug: str) -> HttpResponse:
     anonymous_categories = [
         c.pk for c in categories if policy.can(request.user, Action.POST_ANONYMOUSLY, c)
     ]
-    return render(
+    response = render(
         request,
         "discussions/thread_form.html",
         {
@@ -139,8 +142,17 @@ def thread_create(request: AuthedRequest, slug: str) -> HttpResponse:
             ),
             "anonymous_categories": anonymous_categories,
         },
-        status=400 if form.errors else 200,
+        status=_error_status(form.errors, retry_after),
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _error_status(errors: object, retry_after: int | None) -> int:
+    if retry_after:
+        return 429
+    return 400 if errors else 200
 
 
 # --- a thread ----------------------------------------------------------------
@@ -222,6 +234,7 @@ def reply_create(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST,
         can_anonymous=policy.can(request.user, Action.POST_ANONYMOUSLY, thread),
     )
+    retry_after: int | None = None
     if form.is_valid():
         data = form.cleaned_data
         reply_to = None
@@ -240,8 +253,9 @@ def reply_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 reply_to=reply_to,
                 is_anonymous=data.get("is_anonymous", False),
             )
-        except ValidationError as error:
+        except (ValidationError, RateLimited) as error:
             add_service_errors(form, error)
+            retry_after = getattr(error, "retry_after", None)
         else:
             return redirect(_post_url(post))
     services.save_draft(
@@ -249,7 +263,7 @@ def reply_create(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     last_page = selectors.page_of_post(thread.last_post_number)
     view = selectors.thread_page(request.user, thread, page=last_page)
-    return render(
+    response = render(
         request,
         "discussions/thread_detail.html",
         {
@@ -262,8 +276,11 @@ def reply_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 request.user, thread.community, thread.category
             ),
         },
-        status=400,
+        status=_error_status(True, retry_after),
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def thread_jump(request: HttpRequest, pk: int, number: int) -> HttpResponse:

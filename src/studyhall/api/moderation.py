@@ -1,0 +1,424 @@
+"""Moderation: flags, the queue, moderator actions, restrictions, appeals, the log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
+from studyhall.api.params import ID_MAX, Cursor, Id, Limit
+from studyhall.api.schemas import ERRORS, ErrorOut
+from studyhall.api.security import SIGNED_IN, viewer
+from studyhall.communities.models import Membership
+from studyhall.discussions import selectors as board
+from studyhall.discussions.models import Category
+from studyhall.moderation import selectors, services
+from studyhall.moderation.models import Case, Reason
+from studyhall.moderation.registry import kind_named
+
+router = Router(tags=["moderation"])
+
+ContentType = Annotated[
+    str, Field(max_length=30, description='Kind of content: "post".')
+]
+ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+class FlagIn(Schema):
+    content_type: ContentType
+    object_id: ObjectId
+    reason: Reason
+    note: str = Field("", description='Required for reason "other".')
+
+
+class FlagOut(Schema):
+    case_id: int
+    reason: str
+    created_at: datetime
+
+
+class ItemOut(Schema):
+    title: str
+    excerpt_html: str
+    url: str
+    author_name: str
+    is_hidden: bool
+    is_deleted: bool
+
+
+class AppealOut(Schema):
+    text: str
+    outcome: str
+    created_at: datetime
+
+
+class CaseOut(Schema):
+    id: int
+    content_type: str
+    object_id: int
+    status: str
+    resolution: str
+    opened_at: datetime
+    age_seconds: int
+    flag_count: int
+    is_auto_hidden: bool
+    reasons: dict[str, int]
+    notes: list[str]
+    item: ItemOut | None
+    appeal: AppealOut | None
+
+
+class CaseList(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class ActionIn(Schema):
+    action: Literal["hide", "restore", "dismiss", "delete", "deny_appeal"]
+    reason: str = ""
+
+
+class RestrictIn(Schema):
+    action: Literal["warn", "mute", "suspend", "ban", "lift"]
+    reason: str = ""
+    days: int | None = Field(None, ge=1, le=365)
+
+
+class RestrictOut(Schema):
+    membership_id: int
+    muted_until: datetime | None
+    suspended_until: datetime | None
+    banned_at: datetime | None
+
+
+class AppealIn(Schema):
+    text: str
+
+
+class AuditOut(Schema):
+    id: int
+    kind: str
+    actor: str | None = Field(description="Handle; null when automatic.")
+    target: str | None
+    content_type: str
+    object_id: int | None
+    reason: str
+    until: datetime | None
+    created_at: datetime
+
+
+class AuditList(Schema):
+    items: list[AuditOut]
+    next_cursor: str | None
+
+
+def _case_out(row: selectors.QueueItem) -> CaseOut:
+    case, ctx, appeal = row.case, row.context, row.appeal
+    return CaseOut(
+        id=case.pk,
+        content_type=case.content_type,
+        object_id=case.object_id,
+        status=case.status,
+        resolution=case.resolution,
+        opened_at=case.opened_at,
+        age_seconds=int(row.age.total_seconds()),
+        flag_count=case.flag_count,
+        is_auto_hidden=case.is_auto_hidden,
+        reasons=dict(row.reasons),
+        notes=row.notes,
+        item=ItemOut(
+            title=ctx.title,
+            excerpt_html=ctx.excerpt_html,
+            url=ctx.url,
+            author_name=ctx.author_name,
+            is_hidden=ctx.is_hidden,
+            is_deleted=ctx.is_deleted,
+        )
+        if ctx
+        else None,
+        appeal=AppealOut(
+            text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
+        )
+        if appeal
+        else None,
+    )
+
+
+@router.post("/flags", response={201: FlagOut, 429: ErrorOut, **ERRORS}, auth=SIGNED_IN)
+def create_flag(request: HttpRequest, payload: FlagIn) -> Any:
+    """Flag content for the community's moderators (rate-limited: 429 with
+    Retry-After)."""
+    user = viewer(request)
+    kind, item = selectors.flaggable(user, payload.content_type, payload.object_id)
+    flag = services.flag_content(
+        user, kind, item, reason=payload.reason, note=payload.note
+    )
+    return Status(
+        201,
+        FlagOut(case_id=flag.case_id, reason=flag.reason, created_at=flag.created_at),
+    )
+
+
+@router.get(
+    "/communities/{slug}/moderation/cases",
+    response={200: CaseList, **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_cases(
+    request: HttpRequest,
+    slug: str,
+    status: Annotated[Literal["open", "resolved"], Query()] = "open",
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Any:
+    """The moderation queue, oldest first (moderators)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    cases = selectors.queue_cases(user, community, status=status)
+    page = keyset_page(cases, scope=f"cases:{status}", cursor=cursor, limit=limit)
+    rows = selectors.queue_items(user, page.items)
+    return {"items": [_case_out(r) for r in rows], "next_cursor": page.next_cursor}
+
+
+@router.post(
+    "/communities/{slug}/moderation/items/{content_type}/{object_id}/actions",
+    response={200: CaseOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def act_on_item(
+    request: HttpRequest,
+    slug: str,
+    content_type: str,
+    object_id: Id,
+    payload: ActionIn,
+) -> Any:
+    """Hide, restore, dismiss flags on, or delete an item; or deny its appeal."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    kind, item = selectors.flaggable(user, content_type, object_id)
+    if kind.community_id(item) != community.pk:
+        raise Case.DoesNotExist
+    case = services.moderate_content(
+        user, kind, item, action=payload.action, reason=payload.reason
+    )
+    return _case_out(selectors.case_detail(user, case.pk))
+
+
+@router.post(
+    "/communities/{slug}/moderation/members/{membership_id}",
+    response={200: RestrictOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def restrict_member(
+    request: HttpRequest, slug: str, membership_id: Id, payload: RestrictIn
+) -> Any:
+    """Warn, mute, suspend, ban a member, or lift their restrictions."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    membership = Membership.objects.select_related("community").get(
+        pk=membership_id, community=community
+    )
+    membership = services.restrict_member(
+        user,
+        membership,
+        action=payload.action,
+        reason=payload.reason,
+        days=payload.days,
+    )
+    return RestrictOut(
+        membership_id=membership.pk,
+        muted_until=membership.muted_until,
+        suspended_until=membership.suspended_until,
+        banned_at=membership.banned_at,
+    )
+
+
+@router.post(
+    "/appeals/{content_type}/{object_id}",
+    response={201: AppealOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def create_appeal(
+    request: HttpRequest, content_type: str, object_id: Id, payload: AppealIn
+) -> Any:
+    """Appeal the hiding of your own content, once."""
+    user = viewer(request)
+    kind = kind_named(content_type)
+    kind.get(user, object_id)
+    case = Case.objects.get(content_type=kind.name, object_id=object_id)
+    appeal = services.appeal(user, case, text=payload.text)
+    return Status(
+        201,
+        AppealOut(
+            text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
+        ),
+    )
+
+
+@router.get(
+    "/communities/{slug}/moderation/log",
+    response={200: AuditList, **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_audit_log(
+    request: HttpRequest,
+    slug: str,
+    kind: str = "",
+    actor: str = "",
+    target: str = "",
+    since: datetime | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Any:
+    """The audit log, newest first, filtered by action, actor, target, time (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    entries = selectors.audit_entries(
+        user, community, kind=kind, actor=actor, target=target, since=since
+    )
+    page = keyset_page(entries, scope="audit", cursor=cursor, limit=limit)
+    return {
+        "items": [
+            AuditOut(
+                id=e.pk,
+                kind=e.kind,
+                actor=e.actor.handle if e.actor else None,
+                target=e.target.handle if e.target else None,
+                content_type=e.content_type,
+                object_id=e.object_id,
+                reason=e.reason,
+                until=e.until,
+                created_at=e.created_at,
+            )
+            for e in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
+
+
+class LabelIn(Schema):
+    label: Literal["verified", "needs_correction", ""]
+    note: str = ""
+
+
+class LabelOut(Schema):
+    reply_id: int
+    label: str
+    label_note: str
+
+
+@router.post(
+    "/replies/{reply_id}/label", response={200: LabelOut, **ERRORS}, auth=SIGNED_IN
+)
+def label_reply(request: HttpRequest, reply_id: Id, payload: LabelIn) -> Any:
+    """Label a post "verified" or "needs_correction" with a note ("" clears it;
+    instructors and owners)."""
+    user = viewer(request)
+    post = board.visible_post(user, reply_id)
+    services.label_post(user, post, label=payload.label, note=payload.note)
+    return LabelOut(reply_id=post.pk, label=post.label, label_note=post.label_note)
+
+
+class ModeratorLoadOut(Schema):
+    handle: str
+    name: str
+    total: int
+    by_week: list[int]
+
+
+class WorkloadOut(Schema):
+    open_count: int
+    oldest_open_seconds: int | None
+    appeals_waiting: int
+    weeks: list[datetime]
+    moderators: list[ModeratorLoadOut]
+
+
+@router.get(
+    "/communities/{slug}/moderation/workload",
+    response={200: WorkloadOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def get_workload(request: HttpRequest, slug: str) -> Any:
+    """Queue size and age, and each moderator's actions per week (owners)."""
+    user = viewer(request)
+    load = selectors.workload(user, board.visible_community(user, slug))
+    age = load.oldest_open_age
+    return WorkloadOut(
+        open_count=load.open_count,
+        oldest_open_seconds=int(age.total_seconds()) if age else None,
+        appeals_waiting=load.appeals_waiting,
+        weeks=load.weeks,
+        moderators=[
+            ModeratorLoadOut(
+                handle=m.handle, name=m.name, total=m.total, by_week=m.by_week
+            )
+            for m in load.moderators
+        ],
+    )
+
+
+class BlackoutIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    notice: str
+    categories: list[str] = Field(
+        default_factory=list, description="Category slugs; none closes everything."
+    )
+
+
+class BlackoutOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    notice: str
+    categories: list[str]
+
+
+def _blackout_out(blackout: Any) -> BlackoutOut:
+    return BlackoutOut(
+        id=blackout.pk,
+        starts_at=blackout.starts_at,
+        ends_at=blackout.ends_at,
+        notice=blackout.notice,
+        categories=[c.slug for c in blackout.categories.all()],
+    )
+
+
+@router.get(
+    "/communities/{slug}/blackouts",
+    response={200: list[BlackoutOut], **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_blackouts(request: HttpRequest, slug: str) -> Any:
+    """Current and future blackouts (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    found = selectors.blackouts(user, community).prefetch_related("categories")
+    return [_blackout_out(b) for b in found]
+
+
+@router.post(
+    "/communities/{slug}/blackouts",
+    response={201: BlackoutOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def create_blackout(request: HttpRequest, slug: str, payload: BlackoutIn) -> Any:
+    """Close posting in chosen categories for a time, with a notice (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    categories = list(
+        Category.objects.filter(community=community, slug__in=payload.categories)
+    )
+    blackout = services.schedule_blackout(
+        user,
+        community,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        notice=payload.notice,
+        categories=categories,
+    )
+    return Status(201, _blackout_out(blackout))

@@ -1,0 +1,515 @@
+"""Moderation pages. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from studyhall import policy
+from studyhall.communities.models import Membership
+from studyhall.core.errors import DomainError
+from studyhall.core.forms import AuthedRequest, add_service_errors
+from studyhall.core.pagination import parse_page_number
+from studyhall.core.text import parse_id
+from studyhall.discussions import selectors as board
+from studyhall.discussions.models import Post
+from studyhall.moderation import forms, gates, selectors, services
+from studyhall.moderation.models import Appeal, Case
+from studyhall.moderation.registry import post_url
+from studyhall.policy import Action
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- flagging (any member) ---------------------------------------------------------
+
+
+@login_required
+def flag_create(
+    request: AuthedRequest, content_type: str, object_id: int
+) -> HttpResponse:
+    kind, item = selectors.flaggable(request.user, content_type, object_id)
+    context_ = kind.context(request.user, item)
+    if not policy.can(request.user, Action.FLAG, item):
+        raise PermissionDenied("You cannot flag this.")
+    form = forms.FlagForm(request.POST or None)
+    status = 200
+    headers: dict[str, str] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_content(
+                request.user,
+                kind,
+                item,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except services.RateLimited as error:
+            form.add_error(None, error.message)
+            status = 429
+            headers["Retry-After"] = str(error.retry_after)
+        except (ValidationError, DomainError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, "Thank you. The community's moderators will look at it."
+            )
+            return redirect(context_.url)
+    if form.errors and status == 200:
+        status = 400
+    response = render(
+        request,
+        "moderation/flag_form.html",
+        {"form": form, "item": context_, "kind": kind},
+        status=status,
+    )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+# --- the queue and one item (moderators) ---------------------------------------------
+
+
+@login_required
+def queue(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    status = request.GET.get("status", "open")
+    if status not in selectors.QUEUE_STATUSES:
+        status = "open"
+    page = selectors.queue(
+        request.user,
+        community,
+        status=status,
+        page=parse_page_number(request.GET.get("page")),
+    )
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "community": community,
+            "page": page,
+            "status": status,
+            "statuses": selectors.QUEUE_STATUSES,
+            "query": _query_without_page(request),
+            "can_read_log": policy.can(request.user, Action.VIEW_AUDIT_LOG, community),
+        },
+    )
+
+
+@login_required
+def item_review(
+    request: AuthedRequest, slug: str, content_type: str, object_id: int
+) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    if not policy.can(request.user, Action.MODERATE, community):
+        raise Http404("No such item.")
+    kind, item = selectors.flaggable(request.user, content_type, object_id)
+    if kind.community_id(item) != community.pk:
+        raise Http404("No such item.")
+    form = forms.ContentActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.moderate_content(
+                request.user,
+                kind,
+                item,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, DomainError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Done. The action is in the audit log.")
+            return redirect("moderation:queue", slug=slug)
+    case = Case.objects.filter(content_type=kind.name, object_id=item.pk).first()
+    review = selectors.case_detail(request.user, case.pk) if case else None
+    thread = item.thread if isinstance(item, Post) else None
+    author_membership = (
+        Membership.objects.filter(community=community, user_id=kind.author_id(item))
+        .only("pk")
+        .first()
+    )
+    return render(
+        request,
+        "moderation/item_review.html",
+        {
+            "community": community,
+            "kind": kind,
+            "item": item,
+            "context": kind.context(request.user, item),
+            "review": review,
+            "flags": selectors.case_flags(request.user, case) if case else [],
+            "form": form,
+            "thread": thread,
+            "author_membership": author_membership,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def post_edit(request: AuthedRequest, slug: str, post_pk: int) -> HttpResponse:
+    post = board.visible_post(request.user, post_pk)
+    if post.thread.community.slug != slug or not policy.can(
+        request.user, Action.MODERATE, post
+    ):
+        raise Http404("No such post.")
+    form = forms.ModeratorEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_as_moderator(
+                request.user,
+                post,
+                body=form.cleaned_data["body"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, DomainError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Edited. The earlier text is in the history.")
+            return redirect("moderation:item-review", slug, "post", post.pk)
+    return render(
+        request,
+        "moderation/post_edit.html",
+        {"community": post.thread.community, "post": post, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def post_label(request: AuthedRequest, slug: str, post_pk: int) -> HttpResponse:
+    post = board.visible_post(request.user, post_pk)
+    if post.thread.community.slug != slug:
+        raise Http404("No such post.")
+    if not policy.can(request.user, Action.LABEL, post):
+        raise PermissionDenied("Only instructors can label posts.")
+    form = forms.LabelForm(
+        request.POST or None, initial={"label": post.label, "note": post.label_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.label_post(
+                request.user,
+                post,
+                label=form.cleaned_data["label"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Label saved; it shows wherever the post shows.")
+            return redirect(post_url(post))
+    return render(
+        request,
+        "moderation/post_label.html",
+        {"community": post.thread.community, "post": post, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def thread_actions(request: AuthedRequest, slug: str, thread_id: int) -> HttpResponse:
+    thread = board.visible_thread(request.user, thread_id)
+    community = thread.community
+    if community.slug != slug or not policy.can(request.user, Action.MODERATE, thread):
+        raise Http404("No such thread.")
+    categories = board.categories_for(request.user, community)
+    form = forms.ThreadActionForm(
+        request.POST or None,
+        initial={"category": str(thread.category_id or "")},
+        categories=[(str(c.pk), c.name) for c in categories],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "slow":
+                services.set_slow_mode(
+                    request.user,
+                    thread,
+                    seconds=data["seconds"] or 0,
+                    reason=data["reason"],
+                )
+            elif data["action"] == "move":
+                category = next(
+                    (c for c in categories if str(c.pk) == data["category"]), None
+                )
+                services.move_thread(
+                    request.user, thread, category=category, reason=data["reason"]
+                )
+            else:
+                services.lock_thread(
+                    request.user,
+                    thread,
+                    locked=data["action"] == "lock",
+                    reason=data["reason"],
+                )
+        except (ValidationError, DomainError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Done. The action is in the audit log.")
+            return redirect("discussions:thread-detail", pk=thread.pk)
+    return render(
+        request,
+        "moderation/thread_actions.html",
+        {"community": community, "thread": thread, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def member_restrict(
+    request: AuthedRequest, slug: str, membership_id: int
+) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    if not policy.can(request.user, Action.MODERATE, community):
+        raise Http404("No such member.")
+    membership = (
+        Membership.objects.select_related("user", "community")
+        .filter(pk=membership_id, community=community)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    is_trust = request.POST.get("form") == "trust"
+    trust_form = forms.TrustForm(
+        request.POST if is_trust else None,
+        initial={
+            "level": "" if membership.trust_level is None else membership.trust_level
+        },
+    )
+    if is_trust and trust_form.is_valid():
+        level = trust_form.cleaned_data["level"]
+        services.set_trust_level(
+            request.user, membership, level=int(level) if level != "" else None
+        )
+        messages.success(request, "Trust level saved; it is in the log.")
+        return redirect(
+            "moderation:member-restrict", slug=slug, membership_id=membership.pk
+        )
+    form = forms.RestrictForm(None if is_trust else (request.POST or None))
+    if request.method == "POST" and not is_trust and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.restrict_member(
+                request.user,
+                membership,
+                action=data["action"],
+                reason=data["reason"],
+                days=data["days"],
+            )
+        except (ValidationError, DomainError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Done. The member is told; it is in the log.")
+            return redirect("moderation:queue", slug=slug)
+    return render(
+        request,
+        "moderation/member_restrict.html",
+        {
+            "community": community,
+            "membership": membership,
+            "form": form,
+            "trust_form": trust_form,
+            "earned_level": gates.TRUST_LEVELS[
+                gates.trust_level(membership.user, community.pk)
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- owners: the audit log, moderators' load, settings -----------------------------
+
+
+@login_required
+def audit_log(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    form = forms.AuditFilterForm(request.GET or None)
+    filters: dict[str, object] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        since = data.get("since")
+        filters = {
+            "kind": data.get("kind") or "",
+            "actor": (data.get("actor") or "").strip(),
+            "target": (data.get("target") or "").strip(),
+            "since": timezone.make_aware(datetime.combine(since, time.min))
+            if since
+            else None,
+        }
+    page = selectors.audit_log(
+        request.user,
+        community,
+        page=parse_page_number(request.GET.get("page")),
+        **filters,  # type: ignore[arg-type]
+    )
+    return render(
+        request,
+        "moderation/audit_log.html",
+        {
+            "community": community,
+            "page": page,
+            "form": form,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@login_required
+def workload(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    load = selectors.workload(request.user, community)
+    return render(
+        request, "moderation/workload.html", {"community": community, "load": load}
+    )
+
+
+@login_required
+def moderation_settings(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    if not policy.can(request.user, Action.MANAGE_MODERATION, community):
+        raise PermissionDenied("Only the community's owners can change this.")
+    current = services.settings_for(community)
+    form = forms.SettingsForm(
+        request.POST or None,
+        initial={
+            "auto_hide_threshold": current.auto_hide_threshold,
+            "guidelines": current.guidelines,
+            "word_filter": current.word_filter,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(request.user, community, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Moderation settings saved.")
+            return redirect("moderation:settings", slug=slug)
+    return render(
+        request,
+        "moderation/settings.html",
+        {"community": community, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def blackouts(request: AuthedRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    if not policy.can(request.user, Action.MANAGE_MODERATION, community):
+        raise PermissionDenied("Only the community's owners can schedule blackouts.")
+    categories = board.categories_for(request.user, community)
+    form = forms.BlackoutForm(
+        (request.POST or None) if request.POST.get("action") != "cancel" else None,
+        categories=[(str(c.pk), c.name) for c in categories],
+    )
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        blackout = selectors.blackouts(request.user, community).filter(
+            pk=parse_id(request.POST.get("blackout"))
+        )
+        found = blackout.first()
+        if found is None:
+            raise Http404("No such blackout.")
+        services.cancel_blackout(request.user, found)
+        messages.success(request, "Blackout cancelled.")
+        return redirect("moderation:blackouts", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.schedule_blackout(
+                request.user,
+                community,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                notice=data["notice"],
+                categories=[c for c in categories if str(c.pk) in data["categories"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Blackout scheduled.")
+            return redirect("moderation:blackouts", slug=slug)
+    return render(
+        request,
+        "moderation/blackouts.html",
+        {
+            "community": community,
+            "form": form,
+            "blackouts": list(
+                selectors.blackouts(request.user, community).prefetch_related(
+                    "categories"
+                )
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def guidelines(request: HttpRequest, slug: str) -> HttpResponse:
+    community = board.visible_community(request.user, slug)
+    return render(
+        request,
+        "moderation/guidelines.html",
+        {
+            "community": community,
+            "guidelines_html": selectors.guidelines(community),
+            "can_edit": policy.can(request.user, Action.MANAGE_MODERATION, community),
+        },
+    )
+
+
+# --- authors: my hidden content, notices and appeals ---------------------------------
+
+
+@login_required
+def mine(request: AuthedRequest) -> HttpResponse:
+    cases, notices = selectors.my_moderation(request.user)
+    return render(request, "moderation/mine.html", {"cases": cases, "notices": notices})
+
+
+@login_required
+def appeal_create(
+    request: AuthedRequest, content_type: str, object_id: int
+) -> HttpResponse:
+    kind, item = selectors.flaggable(request.user, content_type, object_id)
+    case = Case.objects.filter(content_type=kind.name, object_id=item.pk).first()
+    if case is None or not policy.can(request.user, Action.APPEAL, item):
+        raise Http404("Nothing to appeal here.")
+    if Appeal.objects.filter(case=case).exists():
+        messages.info(request, "You have already appealed this decision.")
+        return redirect("moderation:mine")
+    form = forms.AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal(request.user, case, text=form.cleaned_data["text"])
+        except (ValidationError, DomainError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, "Your appeal is sent. Moderators will look again."
+            )
+            return redirect("moderation:mine")
+    mine_cases, _ = selectors.my_moderation(request.user)
+    reason = next((c.reason for c in mine_cases if c.case.pk == case.pk), "")
+    return render(
+        request,
+        "moderation/appeal_form.html",
+        {
+            "form": form,
+            "item": kind.context(request.user, item),
+            "reason": reason,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,207 @@
+"""Download my data (contents, progress, expiry, access) and delete my account
+(grace period, cancel, erase or keep, and a scan of every table afterwards)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from studyhall.accounts.models import User
+from studyhall.discussions import services as discussions
+from studyhall.discussions.models import Post, Thread
+from studyhall.moderation import services as moderation
+from studyhall.moderation.registry import POST
+from studyhall.privacy import services
+from studyhall.privacy.models import AccountDeletion, DataExport
+from studyhall.realtime.models import Event
+from tests.discussions.helpers import answer, ask
+from tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"
+EMAIL = "ada.lovelace.unique@example.org"
+NAME = "Ada Zyxwvut Lovelace"
+TEXT = "Quokka-ephemeral-secret-98127"
+
+
+@pytest.fixture
+def person(community):
+    return make_member(community, "student", email=EMAIL, display_name=NAME)
+
+
+@pytest.fixture
+def history(community, person, other_student, moderator):
+    """Everything a person leaves behind: threads, replies, edits, reactions,
+    drafts, flags, an appeal, a session."""
+    own = ask(person, community, title=f"Title {TEXT}", body=f"Opening {TEXT}")
+    other = ask(other_student, community, title="Someone else's question")
+    reply = answer(person, other, body=f"Reply {TEXT}")
+    discussions.edit_post(person, reply, body=f"Edited reply {TEXT}")
+    peer_reply = answer(other_student, own, body="A peer's answer stays")
+    discussions.toggle_reaction(person, peer_reply, kind="thanks")
+    discussions.save_draft(person, key=f"reply:{other.pk}", body=f"Draft {TEXT}")
+    moderation.flag_content(
+        person, POST, peer_reply, reason="other", note=f"Flag {TEXT}"
+    )
+    moderation.moderate_content(moderator, POST, reply, action="hide", reason="Check")
+    moderation.appeal(person, moderation.case_for(POST, reply), text=f"Appeal {TEXT}")
+    return {"own": own, "other": other, "reply": reply, "peer_reply": peer_reply}
+
+
+def read_zip(export):
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(export.file_name, "rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+def test_export_contains_everything_the_person_created(
+    client, person, history, django_capture_on_commit_callbacks
+):
+    client.force_login(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export-request"))
+
+    export = DataExport.objects.get()
+    assert export.status == "ready" and export.progress == 100
+    assert export.expires_at - export.ready_at == timedelta(days=7)
+    files = read_zip(export)
+    assert json.loads(files["profile.json"])["email"] == EMAIL
+    posts = json.loads(files["posts.json"])
+    assert {p["body"] for p in posts} >= {f"Opening {TEXT}", f"Edited reply {TEXT}"}
+    assert any(
+        v["body"] == f"Reply {TEXT}" for p in posts for v in p["earlier_versions"]
+    )
+    assert TEXT in files["threads.json"]
+    assert TEXT in files["drafts.json"] and TEXT in files["flags.json"]
+    assert TEXT in files["appeals.json"]
+    assert json.loads(files["reactions.json"])[0]["kind"] == "thanks"
+    assert "A peer's answer stays" not in "".join(files.values())
+    assert Event.objects.filter(stream=f"user.{person.pk}", type="export.ready")
+
+    page = client.get(reverse("privacy:my-data"))
+    download_url = reverse("privacy:export-download", args=[export.pk])
+    assert download_url in page.content.decode()
+    response = client.get(download_url)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_only_the_owner_downloads_and_only_before_expiry(client, person, other_student):
+    export = DataExport.objects.create(user=person)
+    services.build_export(export.pk)
+    url = reverse("privacy:export-download", args=[export.pk])
+    client.force_login(other_student)
+    assert client.get(url).status_code == 404
+
+    DataExport.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    client.force_login(person)
+    assert client.get(url).status_code == 404
+    assert services.purge_expired_exports() == 1
+    assert not DataExport.objects.exists()
+
+
+def test_a_second_request_while_preparing_returns_the_first(person):
+    first = services.request_export(person)
+
+    assert services.request_export(person) == first
+
+
+def test_deletion_waits_for_the_grace_period_and_can_be_cancelled(client, person):
+    client.force_login(person)
+    bad = client.post(reverse("privacy:my-data"), {"mode": "erase", "password": "no"})
+    client.post(reverse("privacy:my-data"), {"mode": "erase", "password": PASSWORD})
+
+    assert bad.status_code == 400
+    deletion = AccountDeletion.objects.get()
+    assert deletion.due_at > timezone.now() + timedelta(days=13)
+    assert services.run_due_deletions() == 0
+    client.post(reverse("privacy:deletion-cancel"))
+    assert not AccountDeletion.objects.exists()
+
+
+def scan_for(needles):
+    """Return (model, field) pairs where any needle still appears."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(
+                field, (models.CharField, models.TextField, models.JSONField)
+            ):
+                continue
+            for needle in needles:
+                lookup = f"{field.attname}__icontains"
+                if isinstance(field, models.JSONField):
+                    rows = model.objects.values_list(field.attname, flat=True)
+                    if any(needle.lower() in json.dumps(r).lower() for r in rows):
+                        found.append((model.__name__, field.name, needle))
+                elif model._default_manager.filter(**{lookup: needle}).exists():
+                    found.append((model.__name__, field.name, needle))
+    return found
+
+
+def test_erasing_leaves_no_trace_of_email_name_or_text(client, person, history):
+    handle = person.handle
+    client.force_login(person)
+    client.get("/")  # A recorded session.
+    services.request_deletion(person, mode="erase", password=PASSWORD)
+    AccountDeletion.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+
+    call_command("privacy_housekeeping", stdout=io.StringIO())
+
+    assert scan_for([EMAIL, NAME, TEXT, handle]) == []
+    gone = User.objects.get(pk=person.pk)
+    assert gone.display_name == "Deleted member" and not gone.is_active
+    assert Post.objects.get(pk=history["peer_reply"].pk).body == "A peer's answer stays"
+    assert Thread.objects.get(pk=history["own"].pk).title == "Deleted thread"
+    assert client.get(reverse("accounts:account")).status_code == 302
+
+
+def test_keeping_content_shows_it_under_deleted_member(
+    client, community, person, history, student
+):
+    handle = person.handle
+
+    services.delete_account(person, erase_content=False)
+
+    assert scan_for([EMAIL, NAME, handle]) == []
+    reply = Post.objects.get(pk=history["reply"].pk)
+    assert TEXT in reply.body
+    client.force_login(student)
+    page = client.get(reverse("discussions:thread-detail", args=[history["own"].pk]))
+    assert "Deleted member" in page.content.decode()
+    assert TEXT in page.content.decode()
+
+
+def test_delete_now_skips_the_grace_period(client, person):
+    client.force_login(person)
+    assert client.post(reverse("privacy:delete-now")).status_code == 404
+    services.request_deletion(person, mode="keep", password=PASSWORD)
+
+    client.post(reverse("privacy:delete-now"))
+
+    assert not User.objects.get(pk=person.pk).is_active
+
+
+def test_privacy_page_is_generated_from_settings(client, settings):
+    settings.ACCOUNT_DELETION_GRACE_DAYS = 30
+    settings.COMMUNITY_CREATORS = "verified"
+
+    html = client.get(reverse("privacy:privacy")).content.decode()
+
+    assert "You have 30 days" in html
+    assert "Anyone with a verified email address can create" in html
