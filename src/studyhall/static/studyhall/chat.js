@@ -173,7 +173,18 @@
         renderTyping();
         setTimeout(renderTyping, 4100);
       } else if (frame.event === "presence" && presenceEl) {
-        presenceEl.textContent = p.online.length ? "Here now: " + p.online.map(function (x) { return x.name; }).join(", ") : "";
+        var names = presenceEl.querySelector("[data-online-names]");
+        p.left.forEach(function (id) {
+          var gone = names.querySelector('[data-person="' + id + '"]');
+          if (gone) { gone.remove(); }
+        });
+        p.joined.forEach(function (person) {
+          if (!names.querySelector('[data-person="' + person.id + '"]')) {
+            names.appendChild(el("span", {"data-person": person.id}, person.name));
+          }
+        });
+        presenceEl.querySelector("[data-online-count]").textContent = String(p.count);
+        presenceEl.hidden = p.count === 0;
       }
     }
 
