@@ -373,10 +373,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             )
         for stream in list(self.streams):
             await self.channel_layer.group_add(group_name(stream), self.channel_name)
-            await self._presence(stream, online=True)
-        latest = await database_sync_to_async(selectors.current_sequences)(
-            list(self.streams)
-        )
+        # One trip to the worker thread per socket and ping: with many sockets
+        # that thread is the server's narrowest point.
+        latest = await database_sync_to_async(self._renew)(list(self.streams))
         for stream, sequence in latest.items():
             last = self.streams.get(stream)
             if last is not None and sequence > last:
@@ -384,6 +383,16 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                     stream, last
                 ):
                     await self._deliver(missed)
+
+    def _renew(self, streams: list[str]) -> dict[str, int]:
+        user = self.scope.get("user")
+        if self.user_id is not None:
+            for stream in streams:
+                kind, _, ident = stream.partition(".")
+                hook = presence_hook(kind)
+                if hook is not None and ident.isdigit():
+                    hook(user, int(ident), True)
+        return selectors.current_sequences(streams)
 
     async def _heartbeat(self) -> None:
         ping = _setting("REALTIME_PING_SECONDS", 20)
