@@ -574,9 +574,10 @@ def update_presence(user: User, room_id: int, online: bool) -> None:
     people: dict[int, tuple[float, str]] = state["people"]
     current = people.get(user.pk)
     unsent = set(people) != set(state.get("told", []))
-    if online and current is not None and current[0] - now > PRESENCE_SECONDS / 2:
-        if not unsent or now - state["sent"] < PRESENCE_BROADCAST_SECONDS:
-            return  # Still fresh, nothing due: spare the cache a write.
+    fresh = current is not None and current[0] - now > PRESENCE_SECONDS / 2
+    due = unsent and now - state["sent"] >= PRESENCE_BROADCAST_SECONDS
+    if online and fresh and not due:
+        return  # Still fresh, nothing due: spare the cache a write.
     if online:
         people[user.pk] = (now + PRESENCE_SECONDS, user.display_name)
     else:
