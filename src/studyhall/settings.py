@@ -174,7 +174,9 @@ else:
 
 # WebSocket handshakes are accepted only from these origins (scheme://host[:port]).
 # A handshake without an Origin header is refused. Defaults to SITE_URL's origin.
-WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", SITE_URL) or [SITE_URL]
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", SITE_URL) or [
+    SITE_URL
+]
 if "*" in WEBSOCKET_ALLOWED_ORIGINS and not DEBUG:
     raise ValueError("WEBSOCKET_ALLOWED_ORIGINS must list origins; '*' needs DEBUG=1")
 # Sockets: ping interval, how long a silent peer is kept, how long a send may
