@@ -264,17 +264,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         stream = message["stream"]
         if stream not in self.streams:
             return
-        # Re-check for this viewer; the control group forces this at once when
-        # access changes, the interval is a backstop.
-        recheck = _setting("REALTIME_RECHECK_SECONDS", 10)
-        if self.loop.time() - self.checked_at.get(stream, 0) >= recheck:
-            allowed = await database_sync_to_async(selectors.can_follow)(
-                self.scope.get("user"), stream
-            )
-            self.checked_at[stream] = self.loop.time()
-            if not allowed:
-                await self._drop(stream)
-                return
+        # The viewer's access was checked at subscription and is checked again
+        # at once by the control group when it may have changed, and on every
+        # ping past REALTIME_RECHECK_SECONDS: delivery itself waits on nothing.
         frame = {
             "type": "event",
             "stream": stream,
@@ -375,7 +367,21 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group_name(stream), self.channel_name)
         # One trip to the worker thread per socket and ping: with many sockets
         # that thread is the server's narrowest point.
-        latest = await database_sync_to_async(self._renew)(list(self.streams))
+        recheck = _setting("REALTIME_RECHECK_SECONDS", 10)
+        now = self.loop.time()
+        due = [
+            stream
+            for stream in self.streams
+            if now - self.checked_at.get(stream, 0) >= recheck
+        ]
+        latest, denied = await database_sync_to_async(self._renew)(
+            list(self.streams), due
+        )
+        for stream in due:
+            self.checked_at[stream] = now
+        for stream in denied:
+            if stream in self.streams:
+                await self._drop(stream)
         for stream, sequence in latest.items():
             last = self.streams.get(stream)
             if last is not None and sequence > last:
@@ -384,15 +390,24 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 ):
                     await self._deliver(missed)
 
-    def _renew(self, streams: list[str]) -> dict[str, int]:
+    def _renew(
+        self, streams: list[str], due: list[str]
+    ) -> tuple[dict[str, int], list[str]]:
+        """Check the due streams' access again, renew presence, and return the
+        streams' last sequences and those the person may no longer follow."""
+        from studyhall import policy
+
         user = self.scope.get("user")
+        policy.forget(user)
+        denied = [s for s in due if not selectors.can_follow(user, s, fresh=False)]
+        streams = [s for s in streams if s not in denied]
         if self.user_id is not None:
             for stream in streams:
                 kind, _, ident = stream.partition(".")
                 hook = presence_hook(kind)
                 if hook is not None and ident.isdigit():
                     hook(user, int(ident), True)
-        return selectors.current_sequences(streams)
+        return selectors.current_sequences(streams), denied
 
     async def _heartbeat(self) -> None:
         ping = _setting("REALTIME_PING_SECONDS", 20)
