@@ -324,23 +324,16 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.streams[stream] = frame["sequence"]
         await self.send_json(frame)
 
-    async def send(  # type: ignore[override]
-        self,
-        text_data: str | None = None,
-        bytes_data: bytes | None = None,
-        close: bool | int = False,
-    ) -> None:
+    async def send_json(self, content: Any, close: bool = False) -> None:
         # A client that stops reading fills the server's write buffer and the
         # send waits; past the timeout it is dropped so it holds nothing up.
-        # It resumes by sequence when it reads again.
+        # It resumes by sequence when it reads again. (send_json reaches the
+        # socket without passing through send(), so the limit sits here.)
         timeout = _setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)
         try:
-            await asyncio.wait_for(
-                super().send(text_data=text_data, bytes_data=bytes_data, close=close),
-                timeout,
-            )
+            await asyncio.wait_for(super().send_json(content, close=close), timeout)
         except TimeoutError:
-            logger.info("dropping a socket of %s that stopped reading", self.user_id)
+            logger.warning("dropping a socket of %s that stopped reading", self.user_id)
             await self._end(CLOSE_TOO_SLOW, wait=False)
 
     async def _end(self, code: int, *, wait: bool = True) -> None:
@@ -374,9 +367,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             for stream in self.streams
             if now - self.checked_at.get(stream, 0) >= recheck
         ]
-        latest, denied = await database_sync_to_async(self._renew)(
-            list(self.streams), due
-        )
+        # Off the shared worker thread: with many sockets, renewals queued
+        # there would delay the frames people send.
+        latest, denied = await database_sync_to_async(
+            self._renew, thread_sensitive=False
+        )(list(self.streams), due)
         for stream in due:
             self.checked_at[stream] = now
         for stream in denied:
