@@ -406,7 +406,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def _heartbeat(self) -> None:
         ping = _setting("REALTIME_PING_SECONDS", 20)
-        idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 50)
+        idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 40)
         try:
             while True:
                 await asyncio.sleep(ping)
