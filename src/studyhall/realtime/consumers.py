@@ -367,11 +367,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             for stream in self.streams
             if now - self.checked_at.get(stream, 0) >= recheck
         ]
-        # Off the shared worker thread: with many sockets, renewals queued
-        # there would delay the frames people send.
-        latest, denied = await database_sync_to_async(
-            self._renew, thread_sensitive=False
-        )(list(self.streams), due)
+        latest, denied = await database_sync_to_async(self._renew)(
+            list(self.streams), due
+        )
         for stream in due:
             self.checked_at[stream] = now
         for stream in denied:
