@@ -283,7 +283,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             ):
                 await self._deliver(missed)
             return
-        await self._deliver(frame)
+        # The publisher encoded the frame once for every socket.
+        await self._deliver(frame, message.get("text"))
 
     async def stream_ephemeral(self, message: dict[str, Any]) -> None:
         if message["stream"] not in self.streams:
@@ -315,23 +316,27 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if not message.get("session") or message["session"] == self.session_key:
             await self._end(CLOSE_SESSION_ENDED)
 
-    async def _deliver(self, frame: dict[str, Any]) -> None:
+    async def _deliver(self, frame: dict[str, Any], text: str | None = None) -> None:
         stream = frame["stream"]
         last = self.streams.get(stream)
         # Replay and live tail can overlap; a sequence is delivered once.
         if last is None or frame["sequence"] <= last:
             return
         self.streams[stream] = frame["sequence"]
-        await self.send_json(frame)
+        await self._send_text(text if text is not None else json.dumps(frame))
 
     async def send_json(self, content: Any, close: bool = False) -> None:
+        await self._send_text(json.dumps(content))
+        if close:
+            await self.close(code=close if close is not True else None)
+
+    async def _send_text(self, text: str) -> None:
         # A client that stops reading fills the server's write buffer and the
         # send waits; past the timeout it is dropped so it holds nothing up.
-        # It resumes by sequence when it reads again. (send_json reaches the
-        # socket without passing through send(), so the limit sits here.)
-        timeout = _setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)
+        # It resumes by sequence when it reads again.
         try:
-            await asyncio.wait_for(super().send_json(content, close=close), timeout)
+            async with asyncio.timeout(_setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)):
+                await AsyncJsonWebsocketConsumer.send(self, text_data=text)
         except TimeoutError:
             logger.warning("dropping a socket of %s that stopped reading", self.user_id)
             await self._end(CLOSE_TOO_SLOW, wait=False)
