@@ -88,7 +88,13 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-async def run(args: argparse.Namespace, env: dict[str, str], port: int, pid: int, data: dict[str, Any]) -> None:
+async def run(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    port: int,
+    pid: int,
+    data: dict[str, Any],
+) -> None:
     import websockets
 
     url = f"ws://127.0.0.1:{port}/ws/streams/"
@@ -134,7 +140,14 @@ async def run(args: argparse.Namespace, env: dict[str, str], port: int, pid: int
     started = time.perf_counter()
     for batch in range(0, args.clients, 50):
         clients += await asyncio.gather(
-            *(open_socket(s) for s in sessions[1 + batch : 1 + min(args.clients, batch + 50)])
+            *(
+                open_socket(s)
+                for s in sessions[1 + batch : 1 + min(args.clients, batch + 50)]
+            )
+        )
+        print(
+            f"  {len(clients)} clients connected after {time.perf_counter() - started:.1f} s",
+            flush=True,
         )
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(3)  # let presence settle
@@ -148,14 +161,25 @@ async def run(args: argparse.Namespace, env: dict[str, str], port: int, pid: int
     for n in range(args.messages):
         client_id = f"bench-{n}"
         sent_at[client_id] = time.perf_counter()
-        await sender.send(json.dumps({"type": "send", "room": room, "body": f"message {n}", "client_id": client_id}))
+        await sender.send(
+            json.dumps(
+                {
+                    "type": "send",
+                    "room": room,
+                    "body": f"message {n}",
+                    "client_id": client_id,
+                }
+            )
+        )
         await asyncio.sleep(args.interval)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(done.wait(), timeout=120)
     elapsed = time.perf_counter() - first
 
     print(f"clients                      {args.clients}")
-    print(f"messages sent                {args.messages} (every {args.interval * 1000:.0f} ms)")
+    print(
+        f"messages sent                {args.messages} (every {args.interval * 1000:.0f} ms)"
+    )
     print(f"connect time                 {connect_seconds:.1f} s")
     print(f"deliveries                   {received} of {expected}")
     if latencies:
@@ -163,18 +187,24 @@ async def run(args: argparse.Namespace, env: dict[str, str], port: int, pid: int
         print(f"delivery latency p99         {percentile(latencies, 99) * 1000:.0f} ms")
     print(f"deliveries per second        {received / elapsed:,.0f}")
     print(f"messages per second          {args.messages / elapsed:.1f}")
-    print(f"server memory per idle conn  {(idle_rss - base_rss) / max(1, args.clients):.1f} KB "
-          f"({base_rss / 1024:.0f} MB before, {idle_rss / 1024:.0f} MB with the clients)")
+    print(
+        f"server memory per idle conn  {(idle_rss - base_rss) / max(1, args.clients):.1f} KB "
+        f"({base_rss / 1024:.0f} MB before, {idle_rss / 1024:.0f} MB with the clients)"
+    )
     for task in readers:
         task.cancel()
-    await asyncio.gather(*(ws.close() for ws in [*clients, sender]), return_exceptions=True)
+    await asyncio.gather(
+        *(ws.close() for ws in [*clients, sender]), return_exceptions=True
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=50)
-    parser.add_argument("--interval", type=float, default=0.1, help="seconds between messages")
+    parser.add_argument(
+        "--interval", type=float, default=0.1, help="seconds between messages"
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     tmp = Path(tempfile.mkdtemp(prefix="studyhall-chat-bench-"))
@@ -194,19 +224,50 @@ def main() -> None:
     }
     server = None
     try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=PROJECT_DIR, env=env, check=True)
-        out = subprocess.run([sys.executable, "-c", SETUP, str(args.clients)], cwd=PROJECT_DIR, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+        )
+        print("seeding people and sessions", flush=True)
+        out = subprocess.run(
+            [sys.executable, "-c", SETUP, str(args.clients)],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         data = json.loads(out.stdout.decode().strip().splitlines()[-1])
         log = (tmp / "server.log").open("wb")
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "studyhall.asgi:application", "--app-dir", "src",
-             "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--no-access-log",
-             "--log-level", "warning"],
-            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "studyhall.asgi:application",
+                "--app-dir",
+                "src",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         for _ in range(300):
             with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=1
+                ).close()
                 break
             time.sleep(0.1)
         asyncio.run(run(args, env, port, server.pid, data))

@@ -201,15 +201,18 @@ else:
 
 # WebSocket handshakes are accepted only from these origins (scheme://host[:port]).
 # A handshake without an Origin header is refused. Defaults to SITE_URL's origin.
-WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", SITE_URL)
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", SITE_URL) or [
+    SITE_URL
+]
 if "*" in WEBSOCKET_ALLOWED_ORIGINS and not DEBUG:
     raise ValueError("WEBSOCKET_ALLOWED_ORIGINS must list origins; '*' needs DEBUG=1")
 # Sockets: ping interval, how long a silent peer is kept, how long a send may
 # wait on a client that stopped reading, and how often access is re-checked
-# (changes of membership or session re-check at once).
+# (changes of membership or session re-check at once). Silence is noticed at
+# a ping, so a dead peer is dropped within idle timeout + ping interval (60 s).
 REALTIME_PING_SECONDS = float(os.environ.get("REALTIME_PING_SECONDS", "20"))
 REALTIME_IDLE_TIMEOUT_SECONDS = float(
-    os.environ.get("REALTIME_IDLE_TIMEOUT_SECONDS", "50")
+    os.environ.get("REALTIME_IDLE_TIMEOUT_SECONDS", "40")
 )
 REALTIME_SEND_TIMEOUT_SECONDS = float(
     os.environ.get("REALTIME_SEND_TIMEOUT_SECONDS", "10")

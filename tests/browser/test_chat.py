@@ -89,3 +89,43 @@ def test_two_people_chat_live_and_survive_a_server_restart(browser, tmp_path):
         for context in contexts:
             context.close()
         site.stop_all()
+
+
+def test_thread_page_and_list_show_new_replies_live(browser, tmp_path):
+    port = free_port()
+    site = Site(tmp_path, [port])
+    data = site.prepare()
+    site.start(port)
+    contexts = [
+        browser.new_context(base_url=f"http://127.0.0.1:{port}") for _ in range(3)
+    ]
+    for context in contexts:
+        context.set_default_timeout(15_000)
+    alice, bob, lister = (context.new_page() for context in contexts)
+    thread = f"/t/{data['thread']}/"
+    try:
+        log_in(alice, "alice@example.org")
+        log_in(bob, "bob@example.org")
+        log_in(lister, "teacher@example.org")
+        visit(alice, thread)
+        visit(lister, "/c/faults/")
+        expect(alice.locator("html[data-live=open]")).to_have_count(1)
+        expect(lister.locator("html[data-live=open]")).to_have_count(1)
+        visit(bob, thread)
+
+        bob.get_by_role("textbox", name="Your reply").fill(
+            "Start with the *characteristic polynomial*."
+        )
+        click_through(bob, bob.get_by_role("button", name="Post reply"))
+
+        expect(
+            alice.locator("#posts em", has_text="characteristic polynomial")
+        ).to_be_visible()
+        expect(lister.get_by_text("1 reply")).to_be_visible()
+        expect(alice.get_by_role("status").filter(has_text="Updated")).to_be_visible()
+        axe_check(alice)
+        axe_check(lister)
+    finally:
+        for context in contexts:
+            context.close()
+        site.stop_all()

@@ -177,7 +177,7 @@ async def test_typing_and_presence_reach_others_in_the_room(
     await subscribe(typist, f"room.{room.pk}")
 
     here = await next_of(watcher, "signal")
-    while len(here["payload"]["online"]) < 2:
+    while here["payload"]["count"] < 2:
         here = await next_of(watcher, "signal")
     await typist.send_json_to({"type": "typing", "room": room.pk})
     typing = await next_of(watcher, "signal")
@@ -185,13 +185,13 @@ async def test_typing_and_presence_reach_others_in_the_room(
         typing = await next_of(watcher, "signal")
     await typist.disconnect()
     gone = await next_of(watcher, "signal")
-    while len(gone["payload"]["online"]) != 1:
+    while gone["event"] != "presence" or gone["payload"]["count"] != 1:
         gone = await next_of(watcher, "signal")
 
     assert here["event"] == "presence"
-    assert {p["id"] for p in here["payload"]["online"]} == {mentor.pk, student.pk}
+    assert student.pk in {p["id"] for p in here["payload"]["joined"]}
     assert typing["event"] == "typing" and typing["payload"]["user"] == student.pk
-    assert [p["id"] for p in gone["payload"]["online"]] == [mentor.pk]
+    assert gone["payload"]["left"] == [student.pk]
     assert not await db(Event.objects.filter(type="typing").exists)()
     await watcher.disconnect()
 

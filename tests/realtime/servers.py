@@ -43,12 +43,15 @@ for name, role in (("teacher", "owner"), ("alice", "student"), ("bob", "student"
     Membership.objects.create(community=community, user=user, role=role)
     people[name] = user
 room = services.create_room(people["teacher"], community, name="general")
+from studyhall.discussions.services import create_thread
+thread = create_thread(people["alice"], community, title="Eigenvalues help",
+                       body="Where do I start?")
 sessions = {}
 for name, user in people.items():
     client = Client()
     client.force_login(user)
     sessions[name] = client.cookies["sessionid"].value
-print(json.dumps({"room": room.pk, "sessions": sessions,
+print(json.dumps({"room": room.pk, "thread": thread.pk, "sessions": sessions,
                   "ids": {n: u.pk for n, u in people.items()}}))
 """
 

@@ -131,3 +131,24 @@ async def test_subscribing_without_a_sequence_gets_only_new_events(
     assert subscribed["sequence"] == 1
     assert live["sequence"] == 2
     await ws.disconnect()
+
+
+async def test_access_lost_without_a_signal_ends_at_the_next_ping(
+    community, student, mentor, owner
+):
+    from django.test.utils import override_settings
+
+    from studyhall.discussions import services
+
+    thread = await database_sync_to_async(ask)(mentor, community)
+    with override_settings(REALTIME_PING_SECONDS=0.2, REALTIME_RECHECK_SECONDS=0):
+        ws = await connect(student)
+        await ws.send_json_to({"subscribe": f"thread.{thread.pk}", "since": 0})
+        await ws.receive_json_from()  # subscribed
+        opening = await database_sync_to_async(thread.posts.get)(number=1)
+        await database_sync_to_async(services.delete_post)(mentor, opening)
+
+        frames = [await ws.receive_json_from(timeout=3) for _ in range(3)]
+
+    assert {"type": "unsubscribed", "stream": f"thread.{thread.pk}"} in frames
+    await ws.disconnect()

@@ -5,6 +5,7 @@ In each, clients end with every message exactly once, in order."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 
 import pytest
@@ -131,3 +132,57 @@ async def test_redis_restarted_under_traffic_recovers_and_fills_the_gap(tmp_path
         await bob.close()
         site.stop_all()
         redis.kill()
+
+
+async def test_a_client_that_stops_reading_is_dropped_and_others_go_on(tmp_path):
+    import json
+    import socket as sockets
+
+    import websockets
+
+    port = free_port()
+    site = Site(tmp_path, [port])
+    site.env["REALTIME_SEND_TIMEOUT_SECONDS"] = "1"
+    # Only the full buffer may drop it here, not silence.
+    site.env["REALTIME_IDLE_TIMEOUT_SECONDS"] = "600"
+    data = await asyncio.to_thread(site.prepare)
+    await asyncio.to_thread(site.start, port)
+    bob = ChatClient(port, data["sessions"]["bob"], data["room"])
+    raw = sockets.socket()
+    # A tiny receive window, and a client library that stops reading once
+    # one frame is queued: the server's writes back up quickly.
+    raw.setsockopt(sockets.SOL_SOCKET, sockets.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", port))
+    slow = await websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/streams/",
+        sock=raw,
+        origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+        additional_headers={"Cookie": f"sessionid={data['sessions']['alice']}"},
+        max_queue=1,
+        compression=None,  # Sent as is, so the bytes really pile up.
+    )
+    try:
+        await slow.send(json.dumps({"subscribe": f"room.{data['room']}", "since": 0}))
+        await bob.start()
+        await bob.wait_for(lambda: bob.connections)
+        body = "x" * 10_000
+        # More than the server's largest socket send buffer (4 MB on Linux).
+        sent = [f"bob-{n}" for n in range(600)]
+        for client_id in sent:
+            await bob.send(client_id, body)
+        await bob.wait_for(lambda: len(bob.bodies()) >= len(sent), timeout=150)
+
+        closed = None
+        with contextlib.suppress(Exception):
+            while True:
+                await asyncio.wait_for(slow.recv(), timeout=10)
+        closed = slow.close_code
+
+        assert bob.bodies() == sent
+        assert closed is not None
+        log = (tmp_path / f"server-{port}.log").read_text()
+        assert "stopped reading" in log, (closed, log[-2000:])
+    finally:
+        await slow.close()
+        await bob.close()
+        site.stop_all()

@@ -105,11 +105,9 @@ def handle_read(user: Any, content: dict[str, Any]) -> dict[str, Any]:
 
 
 def presence(user: Any, room_id: int, online: bool) -> None:
-    """Presence hook for room streams: only people who may see the room count."""
-    if selectors.can_follow_room(user, room_id):
-        services.update_presence(user, room_id, online)
-    elif not online:
-        services.update_presence(user, room_id, False)
+    """Presence hook for room streams. The socket calls it only for streams the
+    policy let the person follow, and drops them when access ends."""
+    services.update_presence(user, room_id, online)
 
 
 def register() -> None:

@@ -561,29 +561,38 @@ def _presence_key(room_id: int) -> str:
 
 def update_presence(user: User, room_id: int, online: bool) -> None:
     """Record that the person has the room open (or closed it), and send the
-    room its list of people online when it changed, at most once a second.
+    room who came and went since the last presence signal, at most once a
+    second.
 
     Entries expire unless renewed by the socket's ping; a change held back by
     the interval goes out with a later call (each socket calls on each ping).
+    Signals carry changes, not the whole list, so a large room costs little.
     """
     key = _presence_key(room_id)
     now = time.time()
-    state: dict[str, Any] = cache.get(key) or {"people": {}, "sent": 0.0}
+    state: dict[str, Any] = cache.get(key) or {"people": {}, "sent": 0.0, "told": []}
     people: dict[int, tuple[float, str]] = state["people"]
-    before = sorted(pk for pk, (until, _) in people.items() if until > now)
+    current = people.get(user.pk)
+    unsent = set(people) != set(state.get("told", []))
+    fresh = current is not None and current[0] - now > PRESENCE_SECONDS / 2
+    due = unsent and now - state["sent"] >= PRESENCE_BROADCAST_SECONDS
+    if online and fresh and not due:
+        return  # Still fresh, nothing due: spare the cache a write.
     if online:
         people[user.pk] = (now + PRESENCE_SECONDS, user.display_name)
     else:
         people.pop(user.pk, None)
     people = {pk: entry for pk, entry in people.items() if entry[0] > now}
-    dirty = state.get("dirty", False) or sorted(people) != before
-    send = dirty and now - state["sent"] >= PRESENCE_BROADCAST_SECONDS
+    told = set(state.get("told", []))
+    joined = [pk for pk in people if pk not in told]
+    left = sorted(told - set(people))
+    send = bool(joined or left) and now - state["sent"] >= PRESENCE_BROADCAST_SECONDS
     cache.set(
         key,
         {
             "people": people,
             "sent": now if send else state["sent"],
-            "dirty": not send and dirty,
+            "told": sorted(people) if send else sorted(told),
         },
         PRESENCE_SECONDS * 2,
     )
@@ -591,7 +600,12 @@ def update_presence(user: User, room_id: int, online: bool) -> None:
         broadcast(
             room_stream(room_id),
             "presence",
-            {"room": room_id, "online": _online_list(people, now)},
+            {
+                "room": room_id,
+                "count": len(people),
+                "joined": [{"id": pk, "name": people[pk][1]} for pk in joined],
+                "left": left,
+            },
         )
 
 

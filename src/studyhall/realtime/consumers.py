@@ -264,17 +264,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         stream = message["stream"]
         if stream not in self.streams:
             return
-        # Re-check for this viewer; the control group forces this at once when
-        # access changes, the interval is a backstop.
-        recheck = _setting("REALTIME_RECHECK_SECONDS", 10)
-        if self.loop.time() - self.checked_at.get(stream, 0) >= recheck:
-            allowed = await database_sync_to_async(selectors.can_follow)(
-                self.scope.get("user"), stream
-            )
-            self.checked_at[stream] = self.loop.time()
-            if not allowed:
-                await self._drop(stream)
-                return
+        # The viewer's access was checked at subscription and is checked again
+        # at once by the control group when it may have changed, and on every
+        # ping past REALTIME_RECHECK_SECONDS: delivery itself waits on nothing.
         frame = {
             "type": "event",
             "stream": stream,
@@ -291,7 +283,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             ):
                 await self._deliver(missed)
             return
-        await self._deliver(frame)
+        # The publisher encoded the frame once for every socket.
+        await self._deliver(frame, message.get("text"))
 
     async def stream_ephemeral(self, message: dict[str, Any]) -> None:
         if message["stream"] not in self.streams:
@@ -323,32 +316,29 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if not message.get("session") or message["session"] == self.session_key:
             await self._end(CLOSE_SESSION_ENDED)
 
-    async def _deliver(self, frame: dict[str, Any]) -> None:
+    async def _deliver(self, frame: dict[str, Any], text: str | None = None) -> None:
         stream = frame["stream"]
         last = self.streams.get(stream)
         # Replay and live tail can overlap; a sequence is delivered once.
         if last is None or frame["sequence"] <= last:
             return
         self.streams[stream] = frame["sequence"]
-        await self.send_json(frame)
+        await self._send_text(text if text is not None else json.dumps(frame))
 
-    async def send(  # type: ignore[override]
-        self,
-        text_data: str | None = None,
-        bytes_data: bytes | None = None,
-        close: bool | int = False,
-    ) -> None:
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        await self._send_text(json.dumps(content))
+        if close:
+            await self.close(code=close if close is not True else None)
+
+    async def _send_text(self, text: str) -> None:
         # A client that stops reading fills the server's write buffer and the
         # send waits; past the timeout it is dropped so it holds nothing up.
         # It resumes by sequence when it reads again.
-        timeout = _setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)
         try:
-            await asyncio.wait_for(
-                super().send(text_data=text_data, bytes_data=bytes_data, close=close),
-                timeout,
-            )
+            async with asyncio.timeout(_setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)):
+                await AsyncJsonWebsocketConsumer.send(self, text_data=text)
         except TimeoutError:
-            logger.info("dropping a socket of %s that stopped reading", self.user_id)
+            logger.warning("dropping a socket of %s that stopped reading", self.user_id)
             await self._end(CLOSE_TOO_SLOW, wait=False)
 
     async def _end(self, code: int, *, wait: bool = True) -> None:
@@ -373,10 +363,23 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             )
         for stream in list(self.streams):
             await self.channel_layer.group_add(group_name(stream), self.channel_name)
-            await self._presence(stream, online=True)
-        latest = await database_sync_to_async(selectors.current_sequences)(
-            list(self.streams)
+        # One trip to the worker thread per socket and ping: with many sockets
+        # that thread is the server's narrowest point.
+        recheck = _setting("REALTIME_RECHECK_SECONDS", 10)
+        now = self.loop.time()
+        due = [
+            stream
+            for stream in self.streams
+            if now - self.checked_at.get(stream, 0) >= recheck
+        ]
+        latest, denied = await database_sync_to_async(self._renew)(
+            list(self.streams), due
         )
+        for stream in due:
+            self.checked_at[stream] = now
+        for stream in denied:
+            if stream in self.streams:
+                await self._drop(stream)
         for stream, sequence in latest.items():
             last = self.streams.get(stream)
             if last is not None and sequence > last:
@@ -385,9 +388,28 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 ):
                     await self._deliver(missed)
 
+    def _renew(
+        self, streams: list[str], due: list[str]
+    ) -> tuple[dict[str, int], list[str]]:
+        """Check the due streams' access again, renew presence, and return the
+        streams' last sequences and those the person may no longer follow."""
+        from studyhall import policy
+
+        user = self.scope.get("user")
+        policy.forget(user)
+        denied = [s for s in due if not selectors.can_follow(user, s, fresh=False)]
+        streams = [s for s in streams if s not in denied]
+        if self.user_id is not None:
+            for stream in streams:
+                kind, _, ident = stream.partition(".")
+                hook = presence_hook(kind)
+                if hook is not None and ident.isdigit():
+                    hook(user, int(ident), True)
+        return selectors.current_sequences(streams), denied
+
     async def _heartbeat(self) -> None:
         ping = _setting("REALTIME_PING_SECONDS", 20)
-        idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 50)
+        idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 40)
         try:
             while True:
                 await asyncio.sleep(ping)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -47,6 +48,16 @@ def publish(
         "sequence": sequence,
         "event": type,
         "payload": payload,
+        # The frame as sockets send it, encoded once rather than per socket.
+        "text": json.dumps(
+            {
+                "type": "event",
+                "stream": stream,
+                "sequence": sequence,
+                "event": type,
+                "payload": payload,
+            }
+        ),
     }
     occurrence = Occurrence(
         stream=stream,

@@ -173,8 +173,54 @@
         renderTyping();
         setTimeout(renderTyping, 4100);
       } else if (frame.event === "presence" && presenceEl) {
-        presenceEl.textContent = p.online.length ? "Here now: " + p.online.map(function (x) { return x.name; }).join(", ") : "";
+        var names = presenceEl.querySelector("[data-online-names]");
+        p.left.forEach(function (id) {
+          var gone = names.querySelector('[data-person="' + id + '"]');
+          if (gone) { gone.remove(); }
+        });
+        p.joined.forEach(function (person) {
+          if (!names.querySelector('[data-person="' + person.id + '"]')) {
+            names.appendChild(el("span", {"data-person": person.id}, person.name));
+          }
+        });
+        presenceEl.querySelector("[data-online-count]").textContent = String(p.count);
+        presenceEl.hidden = p.count === 0;
       }
+    }
+
+    // History loads backwards as the reader scrolls up to the "Older
+    // messages" link; the link itself still works without the script.
+    var older = root.querySelector("[data-older]");
+    var loading = false;
+    function loadOlder() {
+      if (!older || loading) { return; }
+      loading = true;
+      fetch(older.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var items = doc.querySelectorAll("[data-messages] > [data-message]");
+          var before = document.documentElement.scrollHeight;
+          var first = log.firstElementChild;
+          items.forEach(function (item) {
+            if (!find(item.dataset.message)) { log.insertBefore(document.importNode(item, true), first); }
+          });
+          window.scrollBy(0, document.documentElement.scrollHeight - before);
+          var next = doc.querySelector("[data-older]");
+          if (next) { older.href = new URL(next.getAttribute("href"), location.href).href; } else { older.closest("p").remove(); older = null; }
+        })
+        .catch(function () { /* the link still works */ })
+        .then(function () { loading = false; });
+    }
+    if (!location.hash) {
+      // Open at the first unread message, or at the latest one.
+      var start = root.querySelector("#first-unread") || log.lastElementChild;
+      if (start) { start.scrollIntoView({block: start.id === "first-unread" ? "start" : "end"}); }
+    }
+    if (older && "IntersectionObserver" in window) {
+      new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) { loadOlder(); }
+      }).observe(older);
     }
 
     live.subscribe("room." + roomId, parseInt(root.dataset.sequence || "0", 10), onEvent);
