@@ -168,7 +168,9 @@ def test_accepting_and_endorsing_notify_the_author(
         discussions.accept_answer(student, post)
         discussions.endorse_post(instructor, post)
 
-    assert [n.kind for n in _of(other_student)] == [Kind.ACCEPTED, Kind.ENDORSED]
+    # (The endorsement also earns a badge, which has a notification of its own.)
+    kinds = [n.kind for n in _of(other_student) if n.kind != Kind.BADGE]
+    assert kinds == [Kind.ACCEPTED, Kind.ENDORSED]
 
 
 def test_muting_a_thread_silences_even_mentions(

@@ -28,3 +28,32 @@ def queue_board_notifications(occurrence: Occurrence) -> None:
     notify_board_event.enqueue(
         occurrence.type, dict(occurrence.payload), occurrence.actor_id
     )
+
+
+# Events other apps publish on a person's own stream (`user.<id>`), and the
+# kind of notification each becomes.
+PERSONAL_EVENTS = {
+    "feedback.given": "feedback",
+    "feedback.responded": "feedback",
+    "kudos.received": "badge",
+    "badge.awarded": "badge",
+    "moderation.hidden": "moderation",
+    "moderation.restored": "moderation",
+    "moderation.appeal_denied": "moderation",
+    "moderation.warn": "moderation",
+    "moderation.mute": "moderation",
+    "moderation.suspend": "moderation",
+    "moderation.ban": "moderation",
+}
+
+
+@listen(*PERSONAL_EVENTS)
+def queue_personal_notification(occurrence: Occurrence) -> None:
+    kind, _, ident = occurrence.stream.partition(".")
+    if kind != "user" or not ident.isdigit():
+        return
+    from studyhall.notifications.tasks import notify_personal_event
+
+    notify_personal_event.enqueue(
+        int(ident), occurrence.type, dict(occurrence.payload), occurrence.actor_id
+    )

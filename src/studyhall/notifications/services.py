@@ -566,3 +566,54 @@ def suppress_address(email: str, *, reason: str = "") -> SuppressedAddress:
     )
     logger.info("mail to %s suppressed: %s", email, reason)
     return row
+
+
+# What each personal event says and where it leads; the payloads carry ids
+# only, and nothing here names a moderator.
+_PERSONAL: dict[str, tuple[str, str]] = {
+    "feedback.given": (Kind.FEEDBACK, "An instructor left you private feedback."),
+    "feedback.responded": (Kind.FEEDBACK, "Someone answered your feedback request."),
+    "kudos.received": (Kind.BADGE, "You received kudos."),
+    "badge.awarded": (Kind.BADGE, "You earned a badge."),
+    "moderation.hidden": (Kind.MODERATION, "One of your posts is hidden for review."),
+    "moderation.restored": (Kind.MODERATION, "Your post is visible again."),
+    "moderation.appeal_denied": (Kind.MODERATION, "Your appeal was reviewed."),
+    "moderation.warn": (Kind.MODERATION, "You received a warning from the moderators."),
+    "moderation.mute": (Kind.MODERATION, "You are muted in a community for a while."),
+    "moderation.suspend": (Kind.MODERATION, "You are suspended from a community."),
+    "moderation.ban": (Kind.MODERATION, "You are banned from a community."),
+}
+
+
+def _personal_url(type: str, payload: dict[str, Any]) -> str:
+    if type.startswith("feedback.") and payload.get("post"):
+        return reverse("recognition:post-feedback", args=[payload["post"]])
+    if type == "badge.awarded" and payload.get("award"):
+        return reverse("recognition:award-detail", args=[payload["award"]])
+    if type == "kudos.received":
+        return reverse("recognition:dashboard")
+    return reverse("moderation:mine")
+
+
+def notify_personal(
+    recipient_id: int, type: str, payload: dict[str, Any], actor_id: int | None
+) -> Notification | None:
+    """Notify a person of an event published on their own stream."""
+    if type not in _PERSONAL:
+        return None
+    recipient = User.objects.filter(pk=recipient_id).first()
+    if recipient is None:
+        return None
+    kind, text = _PERSONAL[type]
+    # Moderation notices come from the moderators as a body, never a person.
+    actor = None
+    if actor_id is not None and not type.startswith("moderation."):
+        actor = User.objects.filter(pk=actor_id).first()
+    return notify(
+        recipient,
+        kind,
+        actor=actor,
+        url=_personal_url(type, payload),
+        text=text,
+        group_key=f"{type}:{payload.get('post') or payload.get('case') or ''}",
+    )

@@ -52,3 +52,12 @@ def send_due_digests() -> int:
     """Queue the digests due now and send emails whose retry time has come."""
     emails.retry_due()
     return digests.send_due_digests()
+
+
+@task()
+def notify_personal_event(
+    recipient_id: int, type: str, payload: dict[str, Any], actor_id: int | None
+) -> bool:
+    """Turn an event on a person's own stream (a badge, feedback, a moderation
+    notice) into a notification; return whether one was made."""
+    return services.notify_personal(recipient_id, type, payload, actor_id) is not None
