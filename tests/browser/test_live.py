@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def asgi_url(transactional_db: Any) -> Iterator[str]:
+def asgi_url(transactional_db: Any, settings: Any) -> Iterator[str]:
     """Serve the whole site (pages and WebSockets) with uvicorn on a free port.
 
     Like Django's live server, an in-memory SQLite test database is shared
@@ -56,6 +56,11 @@ def asgi_url(transactional_db: Any) -> Iterator[str]:
             del connections[alias]
 
     port = _free_port()
+    # The handshake's Origin must be listed, as in production.
+    settings.WEBSOCKET_ALLOWED_ORIGINS = [
+        *settings.WEBSOCKET_ALLOWED_ORIGINS,
+        f"http://127.0.0.1:{port}",
+    ]
     config = uvicorn.Config(
         application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )
