@@ -198,9 +198,7 @@ def test_deliver_mail_command_queues_due_digests_and_retries(
     )
 
 
-def test_later_batches_reuse_the_news_of_communities_already_loaded(
-    community, student
-):
+def test_later_batches_reuse_the_news_of_communities_already_loaded(community, student):
     people = [make_member(community, "student") for _ in range(6)]
     ask(people[0], community)
     cache = digests.NewsCache(now=timezone.now())
