@@ -24,6 +24,12 @@ EXPECTED_PATHS = {
     "/api/v1/replies/{reply_id}/accept": {"post"},
     "/api/v1/replies/{reply_id}/endorsement": {"post", "delete"},
     "/api/v1/replies/{reply_id}/reactions/{kind}": {"put", "delete"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/unread": {"get"},
+    "/api/v1/notifications/read-all": {"post"},
+    "/api/v1/notifications/{notification_id}/read": {"post"},
+    "/api/v1/notifications/subscriptions": {"get", "put"},
+    "/api/v1/notifications/preferences": {"get", "patch"},
 }
 
 
