@@ -81,6 +81,12 @@ EXPECTED_PATHS = {
     "/api/v1/communities/{slug}/moderation/workload": {"get"},
     "/api/v1/communities/{slug}/blackouts": {"get", "post"},
     "/api/v1/me/exports": {"get", "post"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/unread": {"get"},
+    "/api/v1/notifications/read-all": {"post"},
+    "/api/v1/notifications/{notification_id}/read": {"post"},
+    "/api/v1/notifications/subscriptions": {"get", "put"},
+    "/api/v1/notifications/preferences": {"get", "patch"},
 }
 
 

@@ -54,6 +54,8 @@ def test_mention_email_has_threading_unsubscribe_and_both_bodies(
     assert "try **power iteration**" in text
     assert f"/t/{thread.pk}/?page=1#post-2" in text
     assert "<strong>power iteration</strong>" in html
+    # Mentions link by member id (they survive a change of handle), made absolute.
+    assert f'href="http://127.0.0.1:8000/accounts/people/id/{student.pk}/"' in html
     assert "Stop them" in html
 
 
@@ -217,3 +219,19 @@ def test_preferences_default_when_never_chosen(student):
     assert pref.pk is None and pref.digest == "daily"
     assert services.daily_cap(pref) == 20
     assert not Preference.objects.exists()
+
+
+def test_a_title_with_a_line_break_still_makes_a_one_line_subject(
+    smtp, committed, community, student, other_student
+):
+    from studyhall.discussions.models import Thread
+
+    thread = ask(student, community, title="Broken title")
+    Thread.objects.filter(pk=thread.pk).update(title="Broken\ntitle")
+    thread.refresh_from_db()
+
+    with committed():
+        answer(other_student, thread)
+
+    (message,) = smtp.to(student.email)
+    assert _h(message, "Subject").endswith("replied in “Broken title”")

@@ -65,6 +65,12 @@ def absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
 
 
+def absolute_links(html: str) -> str:
+    """Make a post's site-relative links (mentions, pages) work from a mail client."""
+    site = settings.SITE_URL
+    return re.sub(r'(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{site}/', html)
+
+
 # --- signed addresses ---------------------------------------------------------------
 
 
@@ -352,6 +358,7 @@ def _queue_notification_email(
     context = {
         "text": text,
         "post": n.post,
+        "post_html": absolute_links(n.post.body_html) if n.post else "",
         "url": absolute(n.url or "/"),
         "community": community,
         "can_reply_by_email": bool(reply_to),
@@ -364,7 +371,8 @@ def _queue_notification_email(
         outbound = queue_email(
             recipient,
             kind,
-            subject=f"[{community}] {text}",
+            # A header cannot hold a line break, whatever a title contains.
+            subject=" ".join(f"[{community}] {text}".split()),
             text=render_to_string("notifications/email/notification.txt", context),
             html=render_to_string("notifications/email/notification.html", context),
             headers=headers,
