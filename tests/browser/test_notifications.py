@@ -20,11 +20,16 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def asgi_url(transactional_db: Any) -> Iterator[str]:
+def asgi_url(transactional_db: Any, settings: Any) -> Iterator[str]:
     """Serve the ASGI application (HTTP and WebSockets) on a free port."""
     import uvicorn
 
     port = free_port()
+    # The handshake's Origin must be listed, as in production.
+    settings.WEBSOCKET_ALLOWED_ORIGINS = [
+        *settings.WEBSOCKET_ALLOWED_ORIGINS,
+        f"http://127.0.0.1:{port}",
+    ]
     config = uvicorn.Config(
         "studyhall.asgi:application",
         host="127.0.0.1",
