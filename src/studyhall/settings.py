@@ -343,6 +343,14 @@ NOTIFICATIONS_DAILY_EMAIL_CAP = int(
 NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = int(
     os.environ.get("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", "6")
 )
+# How long before a study session its members are reminded, unless they chose;
+# how long a direct message may stay unread before it is emailed.
+NOTIFICATIONS_SESSION_REMINDER_MINUTES = int(
+    os.environ.get("NOTIFICATIONS_SESSION_REMINDER_MINUTES", "60")
+)
+NOTIFICATIONS_MESSAGE_EMAIL_DELAY_MINUTES = int(
+    os.environ.get("NOTIFICATIONS_MESSAGE_EMAIL_DELAY_MINUTES", "5")
+)
 MAIL_WEBHOOK_SECRET = os.environ.get("MAIL_WEBHOOK_SECRET", "")
 MAIL_REPLY_DOMAIN = os.environ.get("MAIL_REPLY_DOMAIN", "")
 

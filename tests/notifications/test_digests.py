@@ -211,4 +211,68 @@ def test_later_batches_reuse_the_news_of_communities_already_loaded(community, s
 
     first, second = cost(people[:3]), cost(people[3:])
 
-    assert second == first - 4
+    assert second == first - 6
+
+
+def test_digest_lists_my_groups_sessions_this_week_in_my_time_zone(
+    community, student, other_student
+):
+    from studyhall.groups import services as groups
+    from tests.factories import make_group
+
+    group = make_group(student, community, visibility="hidden", name="Secret circle")
+    start = (timezone.now() + timedelta(days=2)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    groups.schedule_session(
+        student, group, title="Past papers", local_start=start, time_zone="UTC"
+    )
+    services.update_preferences(student, time_zone="Asia/Tokyo")
+
+    mine = _digest_text(student)
+    theirs = _digest_text(other_student)
+
+    assert "Your study sessions this week" in mine
+    assert "Past papers (Secret circle)" in mine and "18:00 (Asia/Tokyo)" in mine
+    assert "Past papers" not in theirs and "Secret circle" not in theirs
+
+
+def test_digest_lists_new_opportunities_of_my_communities(community, student, mentor):
+    from studyhall.profiles import services as profiles
+
+    profiles.post_opportunity(
+        mentor,
+        community,
+        kind="internship",
+        title="Data internship",
+        organisation="Lab",
+        apply_url="https://example.org/apply",
+        deadline=(timezone.now() + timedelta(days=30)).date(),
+    )
+    elsewhere = make_member(CommunityFactory(visibility="private"), "student")
+
+    assert "Internship: Data internship at Lab" in _digest_text(student)
+    assert "Data internship" not in _digest_text(elsewhere)
+
+
+def test_flagged_posts_waiting_reach_moderators_only(
+    community, student, other_student, moderator, instructor
+):
+    from studyhall.moderation import services as moderation
+    from studyhall.moderation.registry import POST as POST_KIND
+
+    reply = answer(other_student, ask(student, community), body="Buy essays")
+    moderation.flag_content(student, POST_KIND, reply, reason="spam")
+    now = timezone.now()
+    data = digests.load_batch([instructor], now)
+    triage = digests.build_triage(instructor, Preference(user=instructor), data, now)
+
+    moderator_text = _digest_text(moderator)
+    assert "Flagged posts waiting for review" in moderator_text
+    assert "1 item in the moderation queue" in moderator_text
+    assert "Buy essays" not in moderator_text
+    assert "Flagged posts waiting" not in _digest_text(student)
+    # Instructors find them in their triage digest rather than twice.
+    assert "Flagged posts waiting" not in _digest_text(instructor)
+    assert triage is not None
+    assert "Flagged posts waiting" in digests.render(triage)[0]

@@ -213,6 +213,51 @@ def test_watching_a_community_hears_of_new_threads_and_every_reply(
     assert [n.kind for n in _of(mentor)] == [Kind.THREAD, Kind.REPLY]
 
 
+def test_tracking_counts_new_posts_quietly_while_normal_hears_only_of_me(
+    committed, smtp, community, student, other_student, mentor
+):
+    tracker = make_member(community, "student")
+    thread = ask(student, community)
+    first = answer(other_student, thread)
+    services.set_subscription(
+        tracker, TargetType.THREAD, thread.pk, level=Level.TRACKING
+    )
+    services.set_subscription(student, TargetType.THREAD, thread.pk, level=Level.NORMAL)
+
+    with committed():
+        answer(mentor, thread)
+        answer(mentor, thread, reply_to=first)
+        answer(mentor, thread, body=f"Thanks @{tracker.handle}")
+
+    counted, mentioned = _of(tracker)
+    assert (counted.kind, counted.count) == (Kind.ACTIVITY, 2)
+    assert selectors.describe(tracker, counted) == f"2 new posts in “{thread.title}”"
+    assert mentioned.kind == Kind.MENTION
+    assert _of(student) == []  # normal: nothing that is not about me
+    assert [n.kind for n in _of(other_student)] == [Kind.REPLY]  # a reply to me
+    # The count is never emailed; the mention and the reply are.
+    assert {m["To"] for m in smtp.messages} == {tracker.email, other_student.email}
+    assert len(smtp.to(tracker.email)) == 1
+    assert selectors.unread_count(tracker) == 2
+
+
+def test_watching_a_study_group_hears_of_its_board(
+    committed, community, student, other_student, mentor
+):
+    from studyhall.discussions.models import Category
+    from tests.factories import make_group
+
+    group = make_group(student, community)
+    services.set_subscription(mentor, TargetType.GROUP, group.pk, level=Level.WATCHING)
+
+    with committed():
+        thread = ask(
+            other_student, community, category=Category.objects.get(pk=group.board_id)
+        )
+
+    assert [n.thread_id for n in _of(mentor)] == [thread.pk]
+
+
 def test_a_thread_level_overrides_the_community_level(
     committed, community, student, other_student, mentor
 ):

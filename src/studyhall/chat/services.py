@@ -37,6 +37,7 @@ from studyhall.core.errors import DomainError
 from studyhall.core.markdown import extract_mentions, render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Category, Thread
+from studyhall.notifications import social as notifications_social
 from studyhall.policy import Action
 from studyhall.realtime.access import notify_access_changed
 from studyhall.realtime.services import broadcast, publish
@@ -532,6 +533,8 @@ def mark_room_read(user: User, room: Room, *, number: int) -> int:
         .values_list("last_read_number", flat=True)
         .first()
     )
+    if mark and mark >= room.last_number:  # Read to the end: its news is read too.
+        notifications_social.mark_room_notifications_read(user, room.pk)
     return mark or 0
 
 

@@ -248,6 +248,10 @@ def join_group(user: User, group: StudyGroup) -> GroupMembership:
             publish(
                 group_stream(group), "member.joined", {"group": group.pk}, actor=user
             )
+        else:  # Organizers hear of the request (notifications).
+            publish(
+                group_stream(group), "member.requested", {"group": group.pk}, actor=user
+            )
     group.member_count = locked.member_count
     policy.forget(user)
     return membership
@@ -263,6 +267,12 @@ def approve_request(user: User, membership: GroupMembership) -> GroupMembership:
     with transaction.atomic():
         _activate(_lock(group), membership)
         publish(group_stream(group), "member.joined", {"group": group.pk}, actor=user)
+        publish(
+            f"user.{membership.user_id}",
+            "group.request_answered",
+            {"group": group.pk, "status": "active"},
+            actor=user,
+        )
     return membership
 
 
@@ -282,6 +292,12 @@ def invite_to_group(user: User, group: StudyGroup, invitee: User) -> GroupMember
             raise DomainError("That person is already a member.", code="already_member")
         if membership.status == GroupMembership.Status.REQUESTED:
             _activate(_lock(group), membership)
+        publish(
+            f"user.{invitee.pk}",
+            "group.invited",
+            {"group": group.pk, "status": membership.status},
+            actor=user,
+        )
     policy.forget(invitee)
     return membership
 
@@ -316,6 +332,12 @@ def leave_group(user: User, group: StudyGroup, *, member: User | None = None) ->
             group.member_count = locked.member_count - 1
         membership.delete()
         publish(group_stream(group), "member.left", {"group": group.pk}, actor=user)
+        publish(
+            f"user.{target.pk}",
+            "group.membership_ended",
+            {"group": group.pk, "status": membership.status},
+            actor=user,
+        )
     policy.forget(target)
 
 
@@ -572,7 +594,6 @@ def schedule_session(
             {"session": session.pk},
             actor=user,
         )
-    # TODO(issue 4): queue session reminders through notifications on commit.
     return session
 
 

@@ -70,6 +70,9 @@ class PreferencesIO(Schema):
     digest_hour: int
     triage_digest: bool
     daily_email_cap: int | None
+    session_reminders: bool
+    reminder_minutes: int | None
+    email_reminder: bool
 
 
 class PreferencesPatch(Schema):
@@ -81,6 +84,9 @@ class PreferencesPatch(Schema):
     digest_hour: int | None = None
     triage_digest: bool | None = None
     daily_email_cap: int | None = None
+    session_reminders: bool | None = None
+    reminder_minutes: int | None = None
+    email_reminder: bool | None = None
 
 
 def _out(item: selectors.Item) -> NotificationOut:
@@ -215,6 +221,9 @@ def _prefs_out(pref: Any) -> PreferencesIO:
         digest_hour=pref.digest_hour,
         triage_digest=pref.triage_digest,
         daily_email_cap=pref.daily_email_cap,
+        session_reminders=pref.session_reminders,
+        reminder_minutes=pref.reminder_minutes,
+        email_reminder=pref.email_reminder,
     )
 
 
@@ -238,6 +247,6 @@ def update_preferences(request: HttpRequest, data: PreferencesPatch) -> Any:
     changes = {
         k: v
         for k, v in data.dict(exclude_unset=True).items()
-        if v is not None or k == "daily_email_cap"
+        if v is not None or k in ("daily_email_cap", "reminder_minutes")
     }
     return _prefs_out(services.update_preferences(viewer(request), **changes))

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,9 @@ from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Post, Thread
+from studyhall.groups.models import GroupMembership, StudySession
+from studyhall.groups.selectors import next_occurrence
+from studyhall.moderation.models import Case
 from studyhall.notifications import emails
 from studyhall.notifications.models import (
     Digest,
@@ -41,6 +44,7 @@ from studyhall.notifications.models import (
 from studyhall.notifications.selectors import describe
 from studyhall.notifications.services import post_url
 from studyhall.policy import Action
+from studyhall.profiles.models import Opportunity
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ PER_SECTION = 5
 UNANSWERED_WINDOW = timedelta(days=14)
 TRIAGE_AFTER = timedelta(hours=24)
 TRIAGE_WINDOW = timedelta(days=30)
+UPCOMING_WINDOW = timedelta(days=7)
 
 
 @dataclass
@@ -149,6 +154,18 @@ class BatchData:
     unanswered: dict[int, list[Thread]]
     waiting: dict[int, list[Notification]]
     urls: dict[tuple[str, int], str] = field(default_factory=dict)
+    upcoming: dict[int, list[tuple[StudySession, datetime]]] = field(
+        default_factory=dict
+    )
+    opportunities: dict[int, list[Opportunity]] = field(default_factory=dict)
+    flagged: dict[int, list[Case]] = field(default_factory=dict)
+
+    def url(self, kind: str, ident: int, name: str, **kwargs: Any) -> str:
+        """Return an absolute address, worked out once per batch."""
+        key = (kind, ident)
+        if key not in self.urls:
+            self.urls[key] = emails.absolute(reverse(name, kwargs=kwargs))
+        return self.urls[key]
 
     def thread_url(self, thread: Thread) -> str:
         """Return a thread's absolute address, worked out once per batch."""
@@ -167,8 +184,13 @@ class BatchData:
         return self.urls[key]
 
 
-def _prime_snapshots(users: list[User], rows: list[tuple[int, int, str]]) -> None:
-    """Give each person the policy snapshot their loaded memberships describe."""
+def _prime_snapshots(
+    users: list[User],
+    rows: list[tuple[int, int, str]],
+    group_rows: list[tuple[int, int, str, str]] = (),  # type: ignore[assignment]
+) -> None:
+    """Give each person the policy snapshot their loaded community and study-group
+    memberships describe."""
     snaps = {
         u.pk: policy.Snapshot(
             user_id=u.pk,
@@ -179,6 +201,10 @@ def _prime_snapshots(users: list[User], rows: list[tuple[int, int, str]]) -> Non
     }
     for user_id, community_id, role in rows:
         snaps[user_id].roles[community_id] = Role(role)
+    for snap in snaps.values():
+        snap.groups = {}
+    for user_id, group_id, group_role, status in group_rows:
+        snaps[user_id].groups[group_id] = (group_role, status)  # type: ignore[index]
     for u in users:
         u._policy_snapshot = snaps[u.pk]  # type: ignore[attr-defined]
 
@@ -202,10 +228,14 @@ class NewsCache:
     unanswered: dict[int, list[Thread]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    opportunities: dict[int, list[Opportunity]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    flagged: dict[int, list[Case]] = field(default_factory=lambda: defaultdict(list))
     urls: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def load(self, cids: list[int]) -> None:
-        """Load the news of the communities not loaded yet (four queries)."""
+        """Load the news of the communities not loaded yet (six queries)."""
         missing = [c for c in cids if c not in self.communities]
         if not missing:
             return
@@ -251,6 +281,18 @@ class NewsCache:
         ):
             t.community = communities[t.community_id]
             self.unanswered[t.community_id].append(t)
+        for o in Opportunity.objects.filter(
+            community_id__in=missing,
+            created_at__gte=since,
+            deadline__gte=now.date(),
+        ).order_by("-created_at")[:limit]:
+            o.community = communities[o.community_id]
+            self.opportunities[o.community_id].append(o)
+        # Only how many items wait and since when: the content is for the queue.
+        for case in Case.objects.filter(
+            community_id__in=missing, status=Case.Status.OPEN, flag_count__gt=0
+        ).order_by("opened_at")[:limit]:
+            self.flagged[case.community_id].append(case)
 
 
 def load_batch(
@@ -266,13 +308,19 @@ def load_batch(
             user__in=users, status=Membership.Status.ACTIVE
         ).values_list("user_id", "community_id", "role")
     )
-    _prime_snapshots(users, rows)
+    group_rows = list(
+        GroupMembership.objects.filter(user__in=users).values_list(
+            "user_id", "group_id", "role", "status"
+        )
+    )
+    _prime_snapshots(users, rows, group_rows)
     member_of: dict[int, list[int]] = defaultdict(list)
     teaching: dict[int, list[int]] = defaultdict(list)
     for user_id, community_id, role in rows:
         member_of[user_id].append(community_id)
         if role in policy.TEACHING_ROLES:
             teaching[user_id].append(community_id)
+    upcoming = _upcoming_sessions(group_rows, now)
     cache.load(sorted({c for _, c, _ in rows}))
     communities = cache.communities
 
@@ -305,7 +353,40 @@ def load_batch(
         unanswered=cache.unanswered,
         waiting=waiting,
         urls=cache.urls,
+        upcoming=upcoming,
+        opportunities=cache.opportunities,
+        flagged=cache.flagged,
     )
+
+
+def _upcoming_sessions(
+    group_rows: list[tuple[int, int, str, str]], now: datetime
+) -> dict[int, list[tuple[StudySession, datetime]]]:
+    """Return, per person, the next start of each session of their active groups
+    in the coming week, soonest first (one query)."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for user_id, group_id, _role, status in group_rows:
+        if status == GroupMembership.Status.ACTIVE:
+            groups[group_id].append(user_id)
+    until = now + UPCOMING_WINDOW
+    found: dict[int, list[tuple[StudySession, datetime]]] = defaultdict(list)
+    if not groups:
+        return found
+    for session in StudySession.objects.filter(
+        Q(rrule="", starts_at__gte=now) | ~Q(rrule=""),
+        group_id__in=list(groups),
+        starts_at__lte=until,
+    ).select_related("group__community"):
+        start = next_occurrence(
+            session, now + timedelta(minutes=session.duration_minutes)
+        )
+        if start is None or start > until:
+            continue
+        for user_id in groups[session.group_id]:
+            found[user_id].append((session, start))
+    for items in found.values():
+        items.sort(key=lambda pair: pair[1])
+    return found
 
 
 def _can_see(user: User, obj: Any) -> bool:
@@ -331,6 +412,9 @@ def build_digest(
             waiting.lines.append(Line(describe(user, n), emails.absolute(n.url or "/")))
     if waiting.lines:
         sections.append(waiting)
+    sessions = _sessions_section(user, pref, data)
+    if sessions.lines:
+        sections.append(sessions)
     for cid in mine:
         community = data.communities[cid]
         news = Section(f"New in {community.name}")
@@ -365,6 +449,9 @@ def build_digest(
                 could.lines.append(Line(t.title, data.thread_url(t)))
         if could.lines:
             sections.append(could)
+        # Teachers who take the triage digest find flagged posts there instead.
+        flagged = not (pref.triage_digest and cid in data.teaching.get(user.pk, []))
+        sections.extend(_community_extras(user, community, data, since, flagged, now))
     if not sections:
         return None
     local = now.astimezone(_zone(pref.time_zone))
@@ -372,16 +459,97 @@ def build_digest(
     return DigestMail(user=user, kind=EmailKind.DIGEST, title=title, sections=sections)
 
 
+def _sessions_section(user: User, pref: Preference, data: BatchData) -> Section:
+    """List the person's study sessions of the coming week, in their time zone."""
+    zone = _zone(pref.time_zone)
+    section = Section("Your study sessions this week")
+    for session, start in data.upcoming.get(user.pk, []):
+        if len(section.lines) >= PER_SECTION:
+            break
+        if not policy.can(user, Action.VIEW_GROUP_SPACE, session.group):
+            continue
+        local = start.astimezone(zone)
+        when = f"{local:%A} {local.day} {local:%B}, {local:%H:%M} ({zone.key})"
+        section.lines.append(
+            Line(
+                f"{session.title} ({session.group.name}) — {when}",
+                data.url("session", session.pk, "groups:session-detail", pk=session.pk),
+            )
+        )
+    return section
+
+
+def _community_extras(
+    user: User,
+    community: Community,
+    data: BatchData,
+    since: datetime,
+    with_flagged: bool,
+    now: datetime,
+) -> list[Section]:
+    """Return a community's new opportunities and, for its moderators, the flagged
+    content waiting for review (how much and how old, never the content)."""
+    sections = []
+    found = Section(f"New opportunities in {community.name}")
+    for o in data.opportunities.get(community.pk, []):
+        if len(found.lines) >= PER_SECTION:
+            break
+        if o.created_at < since or o.posted_by_id == user.pk or not _can_see(user, o):
+            continue
+        where = f" at {o.organisation}" if o.organisation else ""
+        found.lines.append(
+            Line(
+                f"{o.get_kind_display()}: {o.title}{where} (apply by {o.deadline:%d %B})",
+                data.url(
+                    "opportunity",
+                    o.pk,
+                    "profiles:opportunity-detail",
+                    opportunity_id=o.pk,
+                ),
+            )
+        )
+    if found.lines:
+        sections.append(found)
+    if with_flagged:
+        flagged = _flagged_section(user, community, data, now)
+        if flagged is not None:
+            sections.append(flagged)
+    return sections
+
+
+def _flagged_section(
+    user: User, community: Community, data: BatchData, now: datetime
+) -> Section | None:
+    """Say how many flagged items wait in a community's queue, for its moderators."""
+    flagged = data.flagged.get(community.pk, [])
+    if not flagged or not policy.can(user, Action.MODERATE, community):
+        return None
+    days = max((now - min(c.opened_at for c in flagged)).days, 0)
+    count = len(flagged)
+    text = (
+        f"{count} item{'s' if count != 1 else ''} in the moderation queue, "
+        f"the oldest flagged {days} day{'s' if days != 1 else ''} ago"
+    )
+    url = data.url("queue", community.pk, "moderation:queue", slug=community.slug)
+    return Section(
+        f"Flagged posts waiting for review in {community.name}", [Line(text, url)]
+    )
+
+
 def build_triage(
     user: User, pref: Preference, data: BatchData, now: datetime
 ) -> DigestMail | None:
-    """Return an instructor's triage digest: questions unanswered for over a day
-    and the learners who asked them, in the communities they teach."""
+    """Return an instructor's triage digest: flagged posts waiting for review,
+    questions unanswered for over a day and the learners who asked them, in the
+    communities they teach."""
     sections: list[Section] = []
     for cid in sorted(
         data.teaching.get(user.pk, []), key=lambda c: data.communities[c].name
     ):
         community = data.communities[cid]
+        flagged = _flagged_section(user, community, data, now)
+        if flagged is not None:
+            sections.append(flagged)
         stale = [
             t
             for t in data.unanswered.get(cid, [])

@@ -49,11 +49,13 @@ IMMEDIATE_EMAIL_KINDS = {
     Kind.MENTION: EmailKind.MENTION,
     Kind.REPLY: EmailKind.REPLY,
     Kind.MESSAGE: EmailKind.MESSAGE,
+    Kind.SESSION_REMINDER: EmailKind.REMINDER,
 }
 PREFERENCE_FIELD = {
     EmailKind.MENTION: "email_mention",
     EmailKind.REPLY: "email_reply",
     EmailKind.MESSAGE: "email_message",
+    EmailKind.REMINDER: "email_reminder",
 }
 
 
@@ -326,8 +328,10 @@ def email_notification(notification_id: int) -> OutboundEmail | None:
         return None
     if is_suppressed(recipient.email):
         return None
-    target = n.post or n.thread
+    target = n.post or n.thread or _generic_target(n)
     if target is not None and not policy.can(recipient, Action.VIEW, target):
+        return None
+    if n.kind == Kind.MESSAGE and not _message_unread(n):
         return None
     if sent_today(recipient) >= daily_cap(pref):
         logger.info(
@@ -337,6 +341,50 @@ def email_notification(notification_id: int) -> OutboundEmail | None:
         )
         return None
     return _queue_notification_email(n, kind, pref)
+
+
+def _generic_target(n: Notification) -> Any:
+    """Return the other app's row a notification is about, or None."""
+    if n.target_type_id is None or n.target_id is None:
+        return None
+    model = n.target_type.model_class()  # type: ignore[union-attr]
+    if model is None:
+        return None
+    return model._default_manager.filter(pk=n.target_id).first()
+
+
+def _message_unread(n: Notification) -> bool:
+    """Return whether the person still has unread messages in the notified room."""
+    from studyhall.chat.models import Room, RoomMember
+
+    room = _generic_target(n)
+    if not isinstance(room, Room):
+        return True
+    mark = (
+        RoomMember.objects.filter(room=room, user_id=n.recipient_id)
+        .values_list("last_read_number", flat=True)
+        .first()
+    )
+    return mark is None or mark < room.last_number
+
+
+def email_unread_messages(now: Any = None) -> int:
+    """Email message notifications left unread past the delay; return how many
+    were tried. The periodic run calls it when the task backend cannot wait."""
+    now = now or timezone.now()
+    delay = timedelta(minutes=settings.NOTIFICATIONS_MESSAGE_EMAIL_DELAY_MINUTES)
+    due = list(
+        Notification.objects.filter(
+            kind=Kind.MESSAGE,
+            read_at__isnull=True,
+            emailed_at__isnull=True,
+            created_at__lte=now - delay,
+            created_at__gte=now - timedelta(days=1),
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in due:
+        email_notification(pk)
+    return len(due)
 
 
 def _queue_notification_email(

@@ -10,6 +10,14 @@ from django import forms
 from studyhall.notifications.models import Digest, Level
 
 HOURS = [(h, f"{h:02d}:00") for h in range(24)]
+REMINDER_LEADS = [
+    ("", "The site's default"),
+    (15, "15 minutes"),
+    (30, "30 minutes"),
+    (60, "1 hour"),
+    (120, "2 hours"),
+    (24 * 60, "1 day"),
+]
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -26,6 +34,9 @@ class PreferenceForm(forms.Form):
     email_message = forms.BooleanField(
         required=False, label="Email me at once about direct messages"
     )
+    email_reminder = forms.BooleanField(
+        required=False, label="Email me the reminders of study sessions"
+    )
     digest = forms.ChoiceField(choices=Digest.choices, label="Digest email")
     digest_hour = forms.TypedChoiceField(
         choices=HOURS, coerce=int, label="Send my digest at"
@@ -41,6 +52,17 @@ class PreferenceForm(forms.Form):
         max_value=500,
         label="Most immediate emails per day",
         help_text="Beyond this, the rest wait for your digest. Leave empty for the site's default.",
+    )
+
+    session_reminders = forms.BooleanField(
+        required=False, label="Remind me of my study groups' sessions"
+    )
+    reminder_minutes = forms.TypedChoiceField(
+        choices=REMINDER_LEADS,
+        coerce=lambda v: int(v) if v else None,
+        empty_value=None,
+        required=False,
+        label="Remind me this long before a session",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

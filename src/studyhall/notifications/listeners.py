@@ -1,4 +1,4 @@
-"""Hear board events after they commit and queue the work of notifying people.
+"""Hear events after they commit and queue the work of notifying people.
 
 Listeners return at once; tasks.py does the work in the background, loading
 fresh rows, so a notification never reflects a change that was rolled back.
@@ -44,6 +44,13 @@ PERSONAL_EVENTS = {
     "moderation.mute": "moderation",
     "moderation.suspend": "moderation",
     "moderation.ban": "moderation",
+    "group.invited": "group_invitation",
+    "group.request_answered": "join_request",
+    "group.membership_ended": "join_request",
+    "connection.requested": "connection_request",
+    "connection.answered": "connection_request",
+    "mentorship.requested": "mentorship_request",
+    "mentorship.answered": "mentorship_request",
 }
 
 
@@ -57,3 +64,27 @@ def queue_personal_notification(occurrence: Occurrence) -> None:
     notify_personal_event.enqueue(
         int(ident), occurrence.type, dict(occurrence.payload), occurrence.actor_id
     )
+
+
+@listen("message.created")
+def queue_message_notifications(occurrence: Occurrence) -> None:
+    from studyhall.notifications.tasks import notify_chat_message
+
+    mentions = occurrence.payload.get("mentions") or []
+    notify_chat_message.enqueue(occurrence.payload.get("message"), list(mentions))
+
+
+@listen("member.requested")
+def queue_join_request_notifications(occurrence: Occurrence) -> None:
+    from studyhall.notifications.tasks import notify_join_request
+
+    notify_join_request.enqueue(occurrence.payload.get("group"), occurrence.actor_id)
+
+
+@listen("session.scheduled")
+def queue_session_reminders(occurrence: Occurrence) -> None:
+    # A session scheduled to start within people's lead time is reminded at
+    # once; later ones are picked up by the periodic run (deliver_mail).
+    from studyhall.notifications.tasks import remind_session
+
+    remind_session.enqueue(occurrence.payload.get("session"))

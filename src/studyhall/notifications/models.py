@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from studyhall.communities.models import Community
 from studyhall.discussions.models import Post, Thread
+from studyhall.groups.models import StudySession
 
 
 class Kind(models.TextChoices):
@@ -23,6 +24,8 @@ class Kind(models.TextChoices):
 
     REPLY = "reply", "Replies to my threads and posts"
     THREAD = "thread", "New threads where I watch"
+    # New posts where the person tracks: a count that collapses, never emailed.
+    ACTIVITY = "activity", "New posts where I track"
     MENTION = "mention", "@mentions"
     ACCEPTED = "accepted", "My answer accepted"
     ENDORSED = "endorsed", "My post endorsed"
@@ -38,7 +41,7 @@ class Kind(models.TextChoices):
 
 
 # Kinds that can be emailed at once (the rest wait for the digest).
-IMMEDIATE_EMAIL_KINDS = (Kind.MENTION, Kind.REPLY, Kind.MESSAGE)
+IMMEDIATE_EMAIL_KINDS = (Kind.MENTION, Kind.REPLY, Kind.MESSAGE, Kind.SESSION_REMINDER)
 
 
 class Notification(models.Model):
@@ -98,9 +101,12 @@ class Notification(models.Model):
 
 
 class Level(models.TextChoices):
-    WATCHING = "watching", "Watching: every new post"
-    TRACKING = "tracking", "Tracking: mentions and replies to me, and a count"
-    NORMAL = "normal", "Normal: mentions and replies to me"
+    WATCHING = "watching", "Watching: a notification for every new post"
+    TRACKING = (
+        "tracking",
+        "Tracking: mentions and replies to me, and a quiet count of new posts",
+    )
+    NORMAL = "normal", "Normal: only mentions and replies to me"
     MUTED = "muted", "Muted: nothing at all"
 
 
@@ -156,6 +162,11 @@ class Preference(models.Model):
     digest = models.CharField(max_length=10, choices=Digest.choices, default="daily")
     digest_hour = models.PositiveSmallIntegerField(default=8)
     triage_digest = models.BooleanField(default=True)
+    # Reminders of study sessions of the person's groups; no lead time chosen
+    # means the site's NOTIFICATIONS_SESSION_REMINDER_MINUTES.
+    session_reminders = models.BooleanField(default=True)
+    reminder_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    email_reminder = models.BooleanField(default=True)
     daily_email_cap = models.PositiveSmallIntegerField(null=True, blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     last_triage_at = models.DateTimeField(null=True, blank=True)
@@ -164,6 +175,9 @@ class Preference(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(digest_hour__lte=23), name="digest_hour_in_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_minutes__lte=10080), name="reminder_within_week"
             ),
         ]
 
@@ -177,6 +191,7 @@ class EmailKind(models.TextChoices):
     MESSAGE = "message", "Direct messages"
     DIGEST = "digest", "Digest"
     TRIAGE = "triage", "Instructor triage digest"
+    REMINDER = "reminder", "Study session reminders"
 
 
 class OutboundEmail(models.Model):
@@ -230,3 +245,31 @@ class SuppressedAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class SessionReminder(models.Model):
+    """That a person was reminded of one occurrence of a study session.
+
+    The unique constraint makes the reminder go out once per person and
+    occurrence, however often the reminder run repeats or races itself.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    session = models.ForeignKey(
+        StudySession, on_delete=models.CASCADE, related_name="+"
+    )
+    occurrence_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "session", "occurrence_at"], name="remind_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "occurrence_at"])]
+
+    def __str__(self) -> str:
+        return f"reminded {self.user_id} of session {self.session_id}"

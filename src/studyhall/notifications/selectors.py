@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat.models import Room
 from studyhall.communities.models import Community
 from studyhall.core.pagination import Page, paginate
 from studyhall.discussions.models import Category, Thread
+from studyhall.groups.models import StudyGroup
 from studyhall.notifications.models import (
     Kind,
     Level,
@@ -106,6 +108,12 @@ def describe(viewer: Any, n: Notification) -> str:
         if n.count > 1:
             return f"{n.count} new threads in {n.community.name}"
         return f"{name} started {title} in {n.community.name}"
+    if n.kind == Kind.ACTIVITY and thread is not None:
+        if n.count > 1:
+            return f"{n.count} new posts in {title}"
+        if n.post is not None and n.post.number == 1:
+            return f"New thread {title}"
+        return f"New post in {title}"
     if n.kind == Kind.MENTION and thread is not None:
         return f"{name} mentioned you in {title}"
     if n.kind == Kind.ACCEPTED and thread is not None:
@@ -246,6 +254,20 @@ def subscriptions_for(user: Any) -> list[Followed]:
                 t.title,
                 reverse("discussions:thread-detail", kwargs={"pk": t.pk}),
             )
+    if ids.get(TargetType.GROUP):
+        for g in policy.visible(
+            user, StudyGroup.objects.filter(pk__in=ids[TargetType.GROUP])
+        ):
+            names[(TargetType.GROUP, g.pk)] = (
+                g.name,
+                reverse("groups:group-detail", kwargs={"pk": g.pk}),
+            )
+    if ids.get(TargetType.ROOM):
+        for r in policy.visible(user, Room.objects.filter(pk__in=ids[TargetType.ROOM])):
+            names[(TargetType.ROOM, r.pk)] = (
+                f"#{r.name}" if r.name else "a conversation",
+                reverse("chat:room-detail", kwargs={"pk": r.pk}),
+            )
     if ids.get(TargetType.PERSON):
         for p in User.objects.filter(pk__in=ids[TargetType.PERSON], is_active=True):
             names[(TargetType.PERSON, p.pk)] = (
@@ -282,6 +304,10 @@ def describe_target(obj: Model) -> str:
         return f"the category {obj.name}"
     if isinstance(obj, Community):
         return obj.name
+    if isinstance(obj, StudyGroup):
+        return f"the study group {obj.name}"
+    if isinstance(obj, Room):
+        return f"the room #{obj.name}" if obj.name else "this conversation"
     return str(obj)
 
 

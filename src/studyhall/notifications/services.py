@@ -11,6 +11,7 @@ import logging
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +26,11 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import Block, User
+from studyhall.chat.models import Room
 from studyhall.communities.models import Community, Membership
 from studyhall.core.markdown import extract_mentions
 from studyhall.discussions.models import Category, Post, Thread
+from studyhall.groups.models import StudyGroup
 from studyhall.notifications.models import (
     IMMEDIATE_EMAIL_KINDS,
     Digest,
@@ -127,11 +130,24 @@ def notify(
             {"unread": _unread_total(recipient), "notification": notification.pk},
         )
         if created and kind in IMMEDIATE_EMAIL_KINDS:
-            from studyhall.notifications.tasks import email_notification
-
             nid = notification.pk
-            transaction.on_commit(lambda: email_notification.enqueue(nid))
+            transaction.on_commit(lambda: _queue_email(nid, kind))
     return notification
+
+
+def _queue_email(notification_id: int, kind: str) -> None:
+    """Queue a notification's immediate email; a message's waits a few minutes,
+    so one read by then is not emailed and a burst gets one email."""
+    from studyhall.notifications.tasks import email_notification
+
+    delay = timedelta(minutes=settings.NOTIFICATIONS_MESSAGE_EMAIL_DELAY_MINUTES)
+    if kind != Kind.MESSAGE or not delay:
+        email_notification.enqueue(notification_id)
+    elif email_notification.get_backend().supports_defer:
+        email_notification.using(run_after=timezone.now() + delay).enqueue(
+            notification_id
+        )
+    # Otherwise the periodic run (deliver_mail) emails it once the delay passed.
 
 
 def _target_fields(target: Model | None) -> dict[str, Any]:
@@ -208,8 +224,17 @@ def _audience(
     targets = Q(target_type=TargetType.THREAD, target_id=thread.pk) | Q(
         target_type=TargetType.COMMUNITY, target_id=thread.community_id
     )
+    group_id = None
     if thread.category_id is not None:
         targets |= Q(target_type=TargetType.CATEGORY, target_id=thread.category_id)
+        # A study group's board: a level on the group counts as one on the board.
+        group_id = (
+            StudyGroup.objects.filter(board_id=thread.category_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if group_id is not None:
+            targets |= Q(target_type=TargetType.GROUP, target_id=group_id)
     if actor_id is not None:
         targets |= Q(target_type=TargetType.PERSON, target_id=actor_id)
     rows = Subscription.objects.filter(targets).values_list(
@@ -234,6 +259,8 @@ def _audience(
             continue
         elif TargetType.CATEGORY in chosen:
             levels[user_id] = chosen[TargetType.CATEGORY]
+        elif TargetType.GROUP in chosen:
+            levels[user_id] = chosen[TargetType.GROUP]
         else:
             levels[user_id] = chosen[TargetType.COMMUNITY]
     return Audience(
@@ -279,6 +306,8 @@ def notify_reply(post_id: Any, actor_id: int | None) -> list[Notification]:
     for user_id, level in audience.levels.items():
         if level == Level.WATCHING:
             plan[user_id] = Kind.REPLY
+        elif level == Level.TRACKING:
+            plan[user_id] = Kind.ACTIVITY
     for user_id in direct:
         if audience.levels.get(user_id) != Level.MUTED:
             plan[user_id] = Kind.REPLY
@@ -303,6 +332,8 @@ def notify_thread(thread_id: Any, actor_id: int | None) -> list[Notification]:
     for user_id, level in audience.levels.items():
         if level == Level.WATCHING:
             plan[user_id] = Kind.THREAD
+        elif level == Level.TRACKING:
+            plan[user_id] = Kind.ACTIVITY
     for user_id in audience.mentioned:
         if audience.levels.get(user_id) != Level.MUTED:
             plan[user_id] = Kind.MENTION
@@ -353,6 +384,8 @@ def _send_plan(
             group_key = f"replies:{post.thread_id}"
         elif kind == Kind.THREAD:
             group_key = f"threads:{post.community_id}"
+        elif kind == Kind.ACTIVITY:
+            group_key = f"activity:{post.thread_id}"
         else:
             group_key = ""
         notification = notify(
@@ -416,22 +449,21 @@ def _publish_count(user: User) -> None:
 
 
 def subscription_target(user: Any, target_type: str, target_id: int) -> Model:
-    """Return the object a subscription would follow, if the person may see it.
-
-    Groups and rooms are added by their apps; until then they answer 404.
-    """
+    """Return the object a subscription would follow, if the person may see it."""
     model: type[Model] | None = {
         TargetType.COMMUNITY: Community,
         TargetType.CATEGORY: Category,
         TargetType.THREAD: Thread,
         TargetType.PERSON: User,
+        TargetType.GROUP: StudyGroup,
+        TargetType.ROOM: Room,
     }.get(target_type)  # type: ignore[call-overload]
     if model is None:
         raise Http404("No such thing to follow.")
     qs = model._default_manager.all()
     if model is Thread:
         qs = qs.select_related("community", "category")
-    elif model is Category:
+    elif model in (Category, StudyGroup, Room):
         qs = qs.select_related("community")
     obj = qs.filter(pk=target_id).first()
     if obj is None:
@@ -505,6 +537,14 @@ def update_preferences(user: User, **changes: Any) -> Preference:
         hour = changes["digest_hour"]
         if not isinstance(hour, int) or not 0 <= hour <= 23:
             errors["digest_hour"] = "Choose an hour from 0 to 23."
+    if "reminder_minutes" in changes:
+        minutes = changes["reminder_minutes"]
+        if minutes is not None and (
+            not isinstance(minutes, int) or not 5 <= minutes <= 10080
+        ):
+            errors["reminder_minutes"] = (
+                "Choose 5 minutes to a week (10080 minutes), or leave it empty."
+            )
     if "daily_email_cap" in changes:
         cap = changes["daily_email_cap"]
         if cap is not None and (not isinstance(cap, int) or not 0 <= cap <= 500):
@@ -520,6 +560,9 @@ def update_preferences(user: User, **changes: Any) -> Preference:
         "digest_hour",
         "triage_digest",
         "daily_email_cap",
+        "session_reminders",
+        "reminder_minutes",
+        "email_reminder",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -533,13 +576,14 @@ def update_preferences(user: User, **changes: Any) -> Preference:
 
 
 def unsubscribe(user: User, kind: str) -> Preference:
-    """Stop one kind of email (mention, reply, message, digest, triage)."""
+    """Stop one kind of email (mention, reply, message, digest, triage, reminder)."""
     field = {
         "mention": ("email_mention", False),
         "reply": ("email_reply", False),
         "message": ("email_message", False),
         "digest": ("digest", Digest.OFF),
         "triage": ("triage_digest", False),
+        "reminder": ("email_reminder", False),
     }.get(kind)
     if field is None:
         raise Http404("No such kind of email.")

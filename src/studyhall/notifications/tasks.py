@@ -9,7 +9,7 @@ from typing import Any
 
 from django_tasks import task
 
-from studyhall.notifications import digests, emails, services
+from studyhall.notifications import digests, emails, reminders, services, social
 from studyhall.notifications.models import Kind
 
 
@@ -49,9 +49,30 @@ def send_email(outbound_id: int) -> str:
 
 @task()
 def send_due_digests() -> int:
-    """Queue the digests due now and send emails whose retry time has come."""
+    """Queue the digests due now, send emails whose retry time has come, the
+    emails of messages left unread, and the session reminders now due."""
     emails.retry_due()
+    emails.email_unread_messages()
+    reminders.send_due_reminders()
     return digests.send_due_digests()
+
+
+@task()
+def notify_chat_message(message_id: Any, mentions: list[int]) -> int:
+    """Notify the people a chat message concerns; return how many notifications."""
+    return len(social.notify_message(message_id, mentions))
+
+
+@task()
+def notify_join_request(group_id: Any, actor_id: int | None) -> int:
+    """Tell a group's organizers about a request to join; return how many."""
+    return len(social.notify_join_request(group_id, actor_id))
+
+
+@task()
+def remind_session(session_id: Any) -> int:
+    """Send the reminders of one study session that are due now; return how many."""
+    return reminders.send_due_reminders(session_id=session_id)
 
 
 @task()
@@ -59,5 +80,11 @@ def notify_personal_event(
     recipient_id: int, type: str, payload: dict[str, Any], actor_id: int | None
 ) -> bool:
     """Turn an event on a person's own stream (a badge, feedback, a moderation
-    notice) into a notification; return whether one was made."""
-    return services.notify_personal(recipient_id, type, payload, actor_id) is not None
+    notice, an invitation, a request) into a notification; return whether one
+    was made."""
+    handler = {
+        "group": social.notify_group_member,
+        "connection": social.notify_connection,
+        "mentorship": social.notify_mentorship,
+    }.get(type.partition(".")[0], services.notify_personal)
+    return handler(recipient_id, type, payload, actor_id) is not None
