@@ -50,3 +50,13 @@ def test_moderation_notices_name_no_moderator(
     assert len(notes) == 2
     assert {n.url for n in notes} == {reverse("moderation:mine")}
     assert all(n.actor_id is None for n in notes)
+
+
+def test_an_issued_certificate_reaches_its_holder(community, student, instructor):
+    certificate = recognition.issue_certificate(
+        community, student, kind="completion", issued_by=instructor
+    )
+
+    (n,) = Notification.objects.filter(recipient=student)
+    assert n.kind == "badge"
+    assert n.url == reverse("recognition:certificate-verify", args=[certificate.uid])

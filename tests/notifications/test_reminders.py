@@ -4,6 +4,7 @@ lead time, in their time zone, respecting their choices."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -143,9 +144,11 @@ def test_the_periodic_command_sends_due_reminders(
     settings.NOTIFICATIONS_SESSION_REMINDER_MINUTES = 180
     _schedule(group_of_three, student, timezone.now() + dt.timedelta(hours=2))
 
-    call_command("deliver_mail", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("deliver_mail", stdout=out)
 
     assert len(_reminded(other_student)) == 1
+    assert "sent 2 session reminders" in out.getvalue()
 
 
 def test_reminder_queries_do_not_grow_with_members(community, student):

@@ -269,3 +269,40 @@ def test_other_apps_notifications_show_on_the_page_and_in_the_api(
 
     assert f"{student.display_name} asked to connect with you" in page.text
     assert api["items"][0]["kind"] == "connection_request"
+
+
+def test_rooms_and_groups_can_be_followed_from_their_pages_and_the_api(
+    client, community, student, other_student, outsider
+):
+    room = chat.start_conversation(student, [other_student])
+    group = make_group(student, community, visibility="hidden")
+    client.force_login(student)
+
+    room_page = client.get(reverse("chat:room-detail", kwargs={"pk": room.pk}))
+    group_page = client.get(reverse("groups:group-detail", kwargs={"pk": group.pk}))
+    saved = client.post(
+        reverse("notifications:follow", args=["room", room.pk]), {"level": "tracking"}
+    )
+    api = client.put(
+        "/api/v1/notifications/subscriptions",
+        {"target_type": "group", "target_id": group.pk, "level": "watching"},
+        content_type="application/json",
+    )
+    client.force_login(outsider)
+    hidden = client.get(reverse("notifications:follow", args=["group", group.pk]))
+
+    assert reverse("notifications:follow", args=["room", room.pk]) in room_page.text
+    assert reverse("notifications:follow", args=["group", group.pk]) in group_page.text
+    assert saved.status_code == 302
+    assert api.status_code == 200
+    assert {(s.target_type, s.level) for s in services_subscriptions(student)} == {
+        ("room", "tracking"),
+        ("group", "watching"),
+    }
+    assert hidden.status_code == 404
+
+
+def services_subscriptions(user):
+    from studyhall.notifications.models import Subscription
+
+    return list(Subscription.objects.filter(user=user))

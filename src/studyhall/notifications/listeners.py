@@ -37,6 +37,7 @@ PERSONAL_EVENTS = {
     "feedback.responded": "feedback",
     "kudos.received": "badge",
     "badge.awarded": "badge",
+    "certificate.issued": "badge",
     "moderation.hidden": "moderation",
     "moderation.restored": "moderation",
     "moderation.appeal_denied": "moderation",

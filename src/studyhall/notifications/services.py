@@ -619,6 +619,7 @@ _PERSONAL: dict[str, tuple[str, str]] = {
     "feedback.responded": (Kind.FEEDBACK, "Someone answered your feedback request."),
     "kudos.received": (Kind.BADGE, "You received kudos."),
     "badge.awarded": (Kind.BADGE, "You earned a badge."),
+    "certificate.issued": (Kind.BADGE, "You were issued a certificate."),
     "moderation.hidden": (Kind.MODERATION, "One of your posts is hidden for review."),
     "moderation.restored": (Kind.MODERATION, "Your post is visible again."),
     "moderation.appeal_denied": (Kind.MODERATION, "Your appeal was reviewed."),
@@ -634,6 +635,8 @@ def _personal_url(type: str, payload: dict[str, Any]) -> str:
         return reverse("recognition:post-feedback", args=[payload["post"]])
     if type == "badge.awarded" and payload.get("award"):
         return reverse("recognition:award-detail", args=[payload["award"]])
+    if type == "certificate.issued" and payload.get("certificate"):
+        return reverse("recognition:certificate-verify", args=[payload["certificate"]])
     if type == "kudos.received":
         return reverse("recognition:dashboard")
     return reverse("moderation:mine")

@@ -12,6 +12,7 @@ from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership
 from studyhall.core.text import clean_text
 from studyhall.policy import Action
+from studyhall.realtime.services import publish
 from studyhall.recognition.models import Certificate, CertificateBatch
 
 
@@ -29,13 +30,20 @@ def issue_certificate(
         return existing
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate.objects.create(
                 community=community,
                 recipient=recipient,
                 kind=kind,
                 recipient_name=recipient.display_name,
                 issued_by=issued_by,
             )
+            publish(
+                f"user.{recipient.pk}",
+                "certificate.issued",
+                {"certificate": str(certificate.uid)},
+                actor=issued_by,
+            )
+            return certificate
     except IntegrityError:
         return Certificate.objects.get(
             community=community, recipient=recipient, kind=kind
