@@ -276,3 +276,21 @@ def test_flagged_posts_waiting_reach_moderators_only(
     assert "Flagged posts waiting" not in _digest_text(instructor)
     assert triage is not None
     assert "Flagged posts waiting" in digests.render(triage)[0]
+
+
+def test_messages_held_back_by_the_cap_wait_in_the_digest(
+    committed, student, other_student
+):
+    from studyhall.chat import services as chat
+    from tests.chat.helpers import say
+
+    services.update_preferences(other_student, daily_email_cap=0)
+    room = chat.start_conversation(student, [other_student])
+    with committed():
+        say(student, room, "See you at nine")
+
+    waiting = _digest_text(other_student, timezone.now() + timedelta(minutes=1))
+
+    assert "Notifications waiting for you" in waiting
+    assert f"{student.display_name} sent you a message" in waiting
+    assert "sent you a message" not in _digest_text(student)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat.models import Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.discussions.models import Post, Thread
 from studyhall.groups.models import GroupMembership, StudySession
@@ -37,6 +39,7 @@ from studyhall.notifications import emails
 from studyhall.notifications.models import (
     Digest,
     EmailKind,
+    Kind,
     Notification,
     Preference,
     SuppressedAddress,
@@ -159,6 +162,7 @@ class BatchData:
     )
     opportunities: dict[int, list[Opportunity]] = field(default_factory=dict)
     flagged: dict[int, list[Case]] = field(default_factory=dict)
+    targets: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     def url(self, kind: str, ident: int, name: str, **kwargs: Any) -> str:
         """Return an absolute address, worked out once per batch."""
@@ -330,9 +334,10 @@ def load_batch(
             recipient__in=users,
             read_at__isnull=True,
             emailed_at__isnull=True,
-            target_type__isnull=True,
             updated_at__gte=since,
         )
+        # Tracking counts stay quiet: the bell shows them, email never does.
+        .exclude(kind=Kind.ACTIVITY)
         .select_related("post__author", "thread__category", "community")
         .order_by("-updated_at")[: PER_SECTION * len(users)]
     ):
@@ -343,6 +348,7 @@ def load_batch(
         if n.post is not None and n.thread is not None:
             n.post.thread = n.thread
         waiting[n.recipient_id].append(n)
+    targets = _generic_targets(users, waiting)
 
     return BatchData(
         communities=communities,
@@ -356,7 +362,46 @@ def load_batch(
         upcoming=upcoming,
         opportunities=cache.opportunities,
         flagged=cache.flagged,
+        targets=targets,
     )
+
+
+def _generic_targets(
+    users: list[User], waiting: dict[int, list[Notification]]
+) -> dict[tuple[int, int], Any]:
+    """Load the other apps' rows that waiting notifications are about, one query
+    per kind of row, and the chat rooms of the people they concern (one query),
+    so each can be re-checked with policy.can without a query per person."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for items in waiting.values():
+        for n in items:
+            if n.target_type_id is not None and n.target_id is not None:
+                wanted[n.target_type_id].add(n.target_id)
+    found: dict[tuple[int, int], Any] = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        rows = model._default_manager.filter(pk__in=ids)
+        if any(f.name == "community" for f in model._meta.get_fields()):
+            rows = rows.select_related("community")
+        found.update({(type_id, row.pk): row for row in rows})
+    if any(isinstance(row, Room) for row in found.values()):
+        concerned = {
+            n.recipient_id
+            for items in waiting.values()
+            for n in items
+            if n.target_type_id is not None
+        }
+        rooms: dict[int, set[int]] = {pk: set() for pk in concerned}
+        for user_id, room_id in RoomMember.objects.filter(
+            user_id__in=concerned
+        ).values_list("user_id", "room_id"):
+            rooms[user_id].add(room_id)
+        for u in users:
+            if u.pk in rooms:
+                u._policy_snapshot.rooms = rooms[u.pk]  # type: ignore[attr-defined]
+    return found
 
 
 def _upcoming_sessions(
@@ -406,6 +451,10 @@ def build_digest(
     waiting = Section("Notifications waiting for you")
     for n in data.waiting.get(user.pk, []):
         target = n.post or n.thread
+        if n.target_type_id is not None:
+            target = data.targets.get((n.target_type_id, n.target_id or 0))
+            if target is None:
+                continue
         if n.updated_at < since or (target is not None and not _can_see(user, target)):
             continue
         if len(waiting.lines) < PER_SECTION:
