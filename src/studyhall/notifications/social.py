@@ -70,23 +70,36 @@ def notify_message(message_id: Any, mentions: list[int]) -> list[Notification]:
     if message is None:
         return []
     room, author = message.room, message.author
+    mentioned = {pk for pk in mentions if isinstance(pk, int)}
+    # Only the people concerned are loaded, never a large room's whole roster.
+    if room.is_direct:
+        wanted = set(
+            RoomMember.objects.filter(room=room).values_list("user_id", flat=True)
+        )
+    else:
+        wanted = mentioned | set(
+            Subscription.objects.filter(
+                target_type=TargetType.ROOM,
+                target_id=room.pk,
+                level__in=[Level.WATCHING, Level.TRACKING],
+            ).values_list("user_id", flat=True)
+        )
+    wanted.discard(author.pk)
     members = {
         m.user_id: m
-        for m in RoomMember.objects.filter(room=room)
-        .exclude(user_id=author.pk)
-        .select_related("user")
+        for m in RoomMember.objects.filter(
+            room=room, user_id__in=wanted
+        ).select_related("user")
     }
-    mentioned = {pk for pk in mentions if isinstance(pk, int)}
-    wanted = mentioned | set(members)
     people = {m.user_id: m.user for m in members.values()}
     missing = [pk for pk in wanted if pk not in people]
     people.update({u.pk: u for u in User.objects.filter(pk__in=missing)})
     levels = _room_levels(room, sorted(wanted))
     made = []
     for user_id in sorted(wanted):
-        member = members.get(user_id)
+        member, person = members.get(user_id), people.get(user_id)
         level = levels[user_id]
-        if level == Level.MUTED or (member is not None and member.is_muted):
+        if person is None or level == Level.MUTED or (member and member.is_muted):
             continue
         if member is not None and member.last_read_number >= message.number:
             continue
@@ -94,7 +107,7 @@ def notify_message(message_id: Any, mentions: list[int]) -> list[Notification]:
         if kind is None:
             continue
         made_one = notify(
-            people[user_id],
+            person,
             kind,
             actor=author,
             target=room,
