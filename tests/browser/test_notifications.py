@@ -131,6 +131,8 @@ def test_settings_and_level_pages_work_by_label_and_pass_axe(asgi_page):
     click_through(
         page, page.get_by_role("link", name="Watch, track or mute this thread")
     )
-    page.get_by_label("Watching: every new post").check()
+    page.get_by_label("Watching: a notification for every new post").check()
     click_through(page, page.get_by_role("button", name="Save"))
-    expect(page.get_by_label("Watching: every new post")).to_be_checked()
+    expect(
+        page.get_by_label("Watching: a notification for every new post")
+    ).to_be_checked()
