@@ -341,12 +341,30 @@ class Badge(models.Model):
         return bool(self.rule_kind)
 
 
-class BadgeAward(models.Model):
-    """A badge earned by a person in a community; an Open Badges assertion."""
+class Revocable(models.Model):
+    """What badge awards and certificates share: a public id, and revocation.
+
+    Verification pages and documents look a record up by `uid`, never by the
+    sequential key, so the addresses cannot be guessed.
+    """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="awards")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class BadgeAward(Revocable):
+    """A badge earned by a person in a community; an Open Badges assertion."""
+
+    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="awards")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards"
     )
@@ -360,8 +378,6 @@ class BadgeAward(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -374,21 +390,15 @@ class BadgeAward(models.Model):
     def __str__(self) -> str:
         return f"{self.badge_id} to {self.recipient_id}"
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
 
 # --- certificates -------------------------------------------------------------
 
 
-class Certificate(models.Model):
+class Certificate(Revocable):
     class Kind(models.TextChoices):
         COMPLETION = "completion", "Certificate of completion"
         PARTICIPATION = "participation", "Certificate of participation"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
     )
@@ -402,8 +412,6 @@ class Certificate(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -415,10 +423,6 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id} in {self.community_id}"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 class CertificateBatch(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.discussions import selectors as board
 from studyhall.policy import Action
 from studyhall.recognition import forms, openbadges, selectors, services
-from studyhall.recognition.models import RubricCriterion
+from studyhall.recognition.models import Revocable, RubricCriterion
 from studyhall.recognition.pdf import certificate_pdf
 from studyhall.recognition.share import ShareCard, linkedin_add_certification
 
@@ -415,21 +416,36 @@ def badge_award(request: AuthedRequest, slug: str, badge_uid: str) -> HttpRespon
     return redirect("recognition:community-badges", slug=slug)
 
 
-@require_POST
-@login_required
-def award_revoke(request: AuthedRequest, slug: str, award_uid: str) -> HttpResponse:
+def _revoke_in_community(
+    request: AuthedRequest,
+    slug: str,
+    record: Revocable,
+    revoke: Callable[..., object],
+    *,
+    done: str,
+) -> None:
+    """Revoke an award or certificate of the community named in the address."""
     community = board.visible_community(request.user, slug)
-    award = selectors.award_by_uid(award_uid)
-    if award.community_id != community.pk:
-        raise Http404("No such award in this community.")
+    if record.community_id != community.pk:
+        raise Http404("Not found in this community.")
     try:
-        services.revoke_badge(
-            request.user, award, reason=request.POST.get("reason", "")
-        )
+        revoke(request.user, record, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The badge is revoked; verification now says so.")
+        messages.success(request, done)
+
+
+@require_POST
+@login_required
+def award_revoke(request: AuthedRequest, slug: str, award_uid: str) -> HttpResponse:
+    _revoke_in_community(
+        request,
+        slug,
+        selectors.award_by_uid(award_uid),
+        services.revoke_badge,
+        done="The badge is revoked; verification now says so.",
+    )
     return redirect("recognition:community-badges", slug=slug)
 
 
@@ -576,18 +592,13 @@ def certificate_batch(request: AuthedRequest, slug: str, batch_id: int) -> HttpR
 def certificate_revoke(
     request: AuthedRequest, slug: str, certificate_uid: str
 ) -> HttpResponse:
-    community = board.visible_community(request.user, slug)
-    certificate = selectors.certificate_by_uid(certificate_uid)
-    if certificate.community_id != community.pk:
-        raise Http404("No such certificate in this community.")
-    try:
-        services.revoke_certificate(
-            request.user, certificate, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The certificate is revoked.")
+    _revoke_in_community(
+        request,
+        slug,
+        selectors.certificate_by_uid(certificate_uid),
+        services.revoke_certificate,
+        done="The certificate is revoked.",
+    )
     return redirect("recognition:certificates", slug=slug)
 
 
