@@ -44,7 +44,7 @@ def test_dashboard(
     client.force_login(student)
 
     count_queries(
-        client, django_assert_num_queries, reverse("recognition:dashboard"), 10
+        client, django_assert_num_queries, reverse("recognition:dashboard"), 11
     )
 
 

@@ -81,11 +81,28 @@ class AwardOut(Schema):
     credential_url: str
 
 
+class PointEventOut(Schema):
+    community: str = Field(description="The community's slug.")
+    kind: str
+    label: str
+    points: int = Field(description="Negative for a reversal.")
+    reason: str = Field(description="Why an award was taken back; empty otherwise.")
+    created_at: datetime
+
+
+class CommunityPointsOut(Schema):
+    community: str = Field(description="The community's slug.")
+    week: int
+    total: int
+
+
 class ProgressOut(Schema):
     streak_days: int
     helped_this_week: int
     weekly_goal: int
     badges: list[AwardOut]
+    points: list[CommunityPointsOut]
+    history: list[PointEventOut] = Field(description="The latest 30 point events.")
 
 
 def _award_out(award: Any) -> AwardOut:
@@ -226,7 +243,7 @@ def give_feedback(request: HttpRequest, reply_id: Id, payload: FeedbackIn) -> An
 
 @router.get("/me/progress", response={200: ProgressOut, **ERRORS}, auth=SIGNED_IN)
 def my_progress(request: HttpRequest) -> Any:
-    """Show your streak, weekly goal and badges, as the dashboard does."""
+    """Show your streak, weekly goal, badges, points and points history."""
     user = viewer(request)
     view = selectors.dashboard(user)
     return ProgressOut(
@@ -234,6 +251,21 @@ def my_progress(request: HttpRequest) -> Any:
         helped_this_week=view.helped_this_week,
         weekly_goal=view.goal,
         badges=[_award_out(a) for a in view.awards],
+        points=[
+            CommunityPointsOut(community=p.slug, week=p.week, total=p.total)
+            for p in view.points
+        ],
+        history=[
+            PointEventOut(
+                community=e.community.slug,
+                kind=e.kind,
+                label=e.get_kind_display(),
+                points=e.points,
+                reason=e.reason,
+                created_at=e.created_at,
+            )
+            for e in view.history
+        ],
     )
 
 

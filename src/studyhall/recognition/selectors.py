@@ -165,6 +165,7 @@ class Dashboard:
     awards: list[BadgeAward]
     feedback: list[Feedback]
     certificates: list[Certificate]
+    history: list[PointEvent] = field(default_factory=list)
 
     @property
     def goal_reached(self) -> bool:
@@ -220,6 +221,26 @@ def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
             .select_related("community")
             .order_by("-issued_at")[:20]
         ),
+        history=points_history(user),
+    )
+
+
+HISTORY_SIZE = 30
+
+
+def points_history(user: Any, *, limit: int = HISTORY_SIZE) -> list[PointEvent]:
+    """Return the person's latest point events, awards and reversals, newest first.
+
+    Only communities the person is still an active member of, as for totals.
+    """
+    return list(
+        PointEvent.objects.filter(
+            user=user,
+            community__memberships__user=user,
+            community__memberships__status=Membership.Status.ACTIVE,
+        )
+        .select_related("community")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 
