@@ -44,7 +44,7 @@ def test_dashboard(
     client.force_login(student)
 
     count_queries(
-        client, django_assert_num_queries, reverse("recognition:dashboard"), 11
+        client, django_assert_num_queries, reverse("recognition:dashboard"), 13
     )
 
 
@@ -149,7 +149,7 @@ def test_post_feedback_page(
         client,
         django_assert_num_queries,
         reverse("recognition:post-feedback", kwargs={"pk": post.pk}),
-        12,
+        14,
     )
 
 
@@ -184,3 +184,24 @@ def test_public_award_and_certificate_pages(
         1,
         chrome=0,
     )
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_showcase_feedback_page(
+    client, django_assert_num_queries, community, instructor, student, size
+):
+    from studyhall.profiles.services import add_showcase_item
+
+    item = add_showcase_item(student, title="Bridge model")
+    for n in range(size):
+        services.give_feedback(instructor, item, body=f"note {n}")
+    client.force_login(student)
+
+    response = count_queries(
+        client,
+        django_assert_num_queries,
+        reverse("recognition:showcase-feedback", kwargs={"pk": item.pk}),
+        7,
+    )
+
+    assert response.content.decode().count("From ") == size

@@ -62,7 +62,15 @@ def _profile_url(person: User) -> str:
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     """Show a person's profile: only the fields the viewer may see, never the email."""
     page = selectors.profile_page(request.user, handle)
-    return render(request, "profiles/profile.html", {"page": page, "card": page.person})
+    # Instructors of the person's communities may give feedback on the portfolio.
+    can_give_feedback = bool(page.showcase) and bool(
+        policy.teaching_communities(request.user, page.person.user.pk)
+    )
+    return render(
+        request,
+        "profiles/profile.html",
+        {"page": page, "card": page.person, "can_give_feedback": can_give_feedback},
+    )
 
 
 @require_GET

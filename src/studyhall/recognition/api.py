@@ -63,7 +63,8 @@ class FeedbackIn(Schema):
 
 class FeedbackOut(Schema):
     id: int
-    post: int
+    post: int | None = Field(description="The post, for feedback on a post.")
+    showcase: int | None = Field(description="The portfolio item, for feedback on one.")
     author: str
     body: str
     body_html: str
@@ -125,6 +126,7 @@ def _feedback_out(f: Any) -> FeedbackOut:
     return FeedbackOut(
         id=f.pk,
         post=f.post_id,
+        showcase=f.showcase_id,
         author=f.author.handle,
         body=f.body,
         body_html=f.body_html,
@@ -238,6 +240,33 @@ def give_feedback(request: HttpRequest, reply_id: Id, payload: FeedbackIn) -> An
     user = viewer(request)
     post = board.visible_post(user, reply_id)
     feedback = services.give_feedback(user, post, body=payload.body)
+    return Status(201, _feedback_out(feedback))
+
+
+@router.get(
+    "/portfolio-items/{item_id}/feedback",
+    response={200: list[FeedbackOut], **ERRORS},
+    auth=ANYONE,
+)
+def list_showcase_feedback(request: HttpRequest, item_id: Id) -> Any:
+    """List the private feedback on a portfolio item: its owner and staff see it."""
+    user = viewer(request)
+    item = selectors.visible_showcase_item(user, item_id)
+    return [_feedback_out(f) for f in selectors.feedback_on_showcase(user, item)]
+
+
+@router.post(
+    "/portfolio-items/{item_id}/feedback",
+    response={201: FeedbackOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def give_showcase_feedback(
+    request: HttpRequest, item_id: Id, payload: FeedbackIn
+) -> Any:
+    """Give private feedback on a learner's portfolio item (their instructors)."""
+    user = viewer(request)
+    item = selectors.visible_showcase_item(user, item_id)
+    feedback = services.give_feedback(user, item, body=payload.body)
     return Status(201, _feedback_out(feedback))
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from studyhall.communities.models import Community
 from studyhall.discussions.models import Post
+from studyhall.profiles.models import ShowcaseItem
 
 
 class Kind(models.TextChoices):
@@ -163,9 +164,26 @@ class PointEvent(models.Model):
 
 
 class Feedback(models.Model):
-    """An instructor's private note on a learner's post: the learner and staff see it."""
+    """An instructor's private note on a learner's post or portfolio item.
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    The learner, the writer and the staff of the community it was given in
+    see it. A portfolio item belongs to no community, so feedback on one
+    records the community where the writer teaches the learner.
+    """
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    showcase = models.ForeignKey(
+        ShowcaseItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,9 +192,24 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["post", "created_at", "pk"]
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(post__isnull=False, showcase__isnull=True)
+                    | Q(
+                        post__isnull=True,
+                        showcase__isnull=False,
+                        community__isnull=False,
+                    )
+                ),
+                name="feedback_on_a_post_or_a_portfolio_item",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.showcase_id is not None:
+            return f"feedback on portfolio item {self.showcase_id}"
         return f"feedback on post {self.post_id}"
 
 

@@ -114,6 +114,44 @@ def post_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def showcase_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """A portfolio item's private feedback: read it, or (instructors) give some."""
+    item = selectors.visible_showcase_item(request.user, pk)
+    user = request.user
+    can_give = policy.can(user, Action.GIVE_FEEDBACK, item)
+    form = forms.FeedbackForm(
+        request.POST if request.method == "POST" and can_give else None
+    )
+    if request.method == "POST":
+        if not can_give:
+            raise PermissionDenied(
+                "Only instructors of the owner's communities can give feedback."
+            )
+        if form.is_valid():
+            try:
+                services.give_feedback(
+                    user,  # type: ignore[arg-type]
+                    item,
+                    body=form.cleaned_data["body"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Feedback sent privately to the owner.")
+                return redirect("recognition:showcase-feedback", pk=item.pk)
+    return render(
+        request,
+        "recognition/showcase_feedback.html",
+        {
+            "item": item,
+            "feedback": selectors.feedback_on_showcase(user, item),
+            "feedback_form": form if can_give else None,
+            "is_owner": item.owner_id == user.pk,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @require_POST
 @login_required
 def post_feedback_wanted(request: AuthedRequest, pk: int) -> HttpResponse:
