@@ -49,6 +49,7 @@ from studyhall.profiles.models import (
     ProfileTag,
     ShowcaseItem,
 )
+from studyhall.recognition.share import profile_card
 
 
 def _profile_url(person: User) -> str:
@@ -69,7 +70,12 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     return render(
         request,
         "profiles/profile.html",
-        {"page": page, "card": page.person, "can_give_feedback": can_give_feedback},
+        {
+            "page": page,
+            "card": page.person,
+            "can_give_feedback": can_give_feedback,
+            "share": profile_card(page.person.user, page.person.profile),
+        },
     )
 
 
