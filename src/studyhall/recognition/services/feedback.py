@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
@@ -29,6 +30,8 @@ from studyhall.recognition.services.points import award_points, user_stream
 
 FEEDBACK_MAX = 5000
 KUDOS_NOTE_MAX = 280
+# Kudos a person may give in one community per UTC day, so thanks stay meant.
+KUDOS_PER_DAY = 10
 COMMENT_MAX = 2000
 
 
@@ -98,6 +101,11 @@ def give_kudos(
         errors["note"] = (
             f"Use at most {KUDOS_NOTE_MAX} characters (this has {len(note)})."
         )
+    if not errors and _kudos_given_today(giver, community) >= KUDOS_PER_DAY:
+        errors["note"] = (
+            f"You have given {KUDOS_PER_DAY} kudos here today, the most a day. "
+            "Keep this note and send it tomorrow."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -118,6 +126,13 @@ def give_kudos(
         actor_id=giver.pk,
     )
     return kudos
+
+
+def _kudos_given_today(giver: User, community: Community) -> int:
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Kudos.objects.filter(
+        community=community, giver=giver, created_at__gte=start
+    ).count()
 
 
 # --- rubric and requests -------------------------------------------------------
