@@ -161,7 +161,7 @@ def test_session_points_show_in_the_leaderboard_and_points_history(
     page = client.get("/recognition/").content.decode()
     history = client.get("/api/v1/me/progress").json()["history"]
 
-    assert [(r.name, r.points) for r in leaders.rows][0] == (
+    assert (leaders.rows[0].name, leaders.rows[0].points) == (
         instructor.display_name,
         10,
     )

@@ -205,3 +205,48 @@ def test_showcase_feedback_page(
     )
 
     assert response.content.decode().count("From ") == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_staff_pages_rules_rubric_and_a_batch(
+    client, django_assert_num_queries, community, instructor, size
+):
+    for n in range(size):
+        services.add_criterion(instructor, community, name=f"Criterion {n}")
+    batch = services.request_certificates(
+        instructor,
+        community,
+        user_ids=[make_member(community, "student").pk for _ in range(size)],
+        kind="participation",
+    )
+    client.force_login(instructor)
+
+    for name, kwargs, expected in (
+        ("recognition:point-rules", {"slug": community.slug}, 6),
+        ("recognition:rubric", {"slug": community.slug}, 5),
+        (
+            "recognition:certificate-batch",
+            {"slug": community.slug, "batch_id": batch.pk},
+            5,
+        ),
+    ):
+        count_queries(
+            client, django_assert_num_queries, reverse(name, kwargs=kwargs), expected
+        )
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_public_badge_page(client, django_assert_num_queries, community, owner, size):
+    badge = services.define_badge(
+        owner, community, name="Star", description="d", criteria="c"
+    )
+    for _ in range(size):
+        services.award_badge(owner, badge, make_member(community, "student"))
+
+    count_queries(
+        client,
+        django_assert_num_queries,
+        reverse("recognition:badge-detail", kwargs={"badge_uid": badge.uid}),
+        1,
+        chrome=0,
+    )

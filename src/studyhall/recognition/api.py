@@ -82,6 +82,18 @@ class AwardOut(Schema):
     credential_url: str
 
 
+class CertificateOut(Schema):
+    id: str
+    kind: str = Field(description="completion or participation.")
+    recipient_name: str
+    community: str
+    issued_at: datetime
+    revoked: bool
+    revocation_reason: str
+    verify_url: str
+    pdf_url: str
+
+
 class PointEventOut(Schema):
     community: str = Field(description="The community's slug.")
     kind: str
@@ -104,6 +116,7 @@ class ProgressOut(Schema):
     badges: list[AwardOut]
     points: list[CommunityPointsOut]
     history: list[PointEventOut] = Field(description="The latest 30 point events.")
+    certificates: list[CertificateOut]
 
 
 def _award_out(award: Any) -> AwardOut:
@@ -119,6 +132,23 @@ def _award_out(award: Any) -> AwardOut:
         credential_url=openbadges.absolute(
             reverse("recognition:ob-credential", kwargs=uid)
         ),
+    )
+
+
+def _certificate_out(certificate: Any) -> CertificateOut:
+    uid = {"certificate_uid": certificate.uid}
+    return CertificateOut(
+        id=str(certificate.uid),
+        kind=certificate.kind,
+        recipient_name=certificate.recipient_name,
+        community=certificate.community.name,
+        issued_at=certificate.issued_at,
+        revoked=certificate.is_revoked,
+        revocation_reason=certificate.revocation_reason,
+        verify_url=openbadges.absolute(
+            reverse("recognition:certificate-verify", kwargs=uid)
+        ),
+        pdf_url=openbadges.absolute(reverse("recognition:certificate-pdf", kwargs=uid)),
     )
 
 
@@ -295,6 +325,7 @@ def my_progress(request: HttpRequest) -> Any:
             )
             for e in view.history
         ],
+        certificates=[_certificate_out(c) for c in view.certificates],
     )
 
 
@@ -302,3 +333,13 @@ def my_progress(request: HttpRequest) -> Any:
 def get_award(request: HttpRequest, award_uid: str) -> Any:
     """Show one badge award by its public id, with its verification links."""
     return _award_out(selectors.award_by_uid(award_uid))
+
+
+@router.get(
+    "/certificates/{certificate_uid}",
+    response={200: CertificateOut, **ERRORS},
+    auth=ANYONE,
+)
+def verify_certificate(request: HttpRequest, certificate_uid: str) -> Any:
+    """Verify a certificate by its public id: valid, or revoked with the reason."""
+    return _certificate_out(selectors.certificate_by_uid(certificate_uid))
