@@ -17,21 +17,26 @@ def meta(html: str, key: str) -> str | None:
     return found.group(1) if found else None
 
 
-def test_a_public_profile_carries_share_meta_with_only_public_fields(
-    client, student, settings
-):
+def public_profile_page(client, person, *, headline_visibility: str) -> str:
+    """Make the person's profile public with a headline; return it as a stranger sees it."""
     Profile.objects.update_or_create(
-        user=student,
+        user=person,
         defaults={
             "is_public": True,
             "headline": "Bridges and beams",
-            "headline_visibility": Visibility.COMMUNITIES,
+            "headline_visibility": headline_visibility,
         },
     )
+    url = reverse("accounts:profile", kwargs={"handle": person.handle})
+    return client.get(url).content.decode()
 
-    html = client.get(
-        reverse("accounts:profile", kwargs={"handle": student.handle})
-    ).content.decode()
+
+def test_a_public_profile_carries_share_meta_with_only_public_fields(
+    client, student, settings
+):
+    html = public_profile_page(
+        client, student, headline_visibility=Visibility.COMMUNITIES
+    )
 
     assert meta(html, "og:title") == f"{student.display_name} (@{student.handle})"
     assert meta(html, "og:description") == (
@@ -47,18 +52,7 @@ def test_a_public_profile_carries_share_meta_with_only_public_fields(
 
 
 def test_a_public_headline_describes_the_profile(client, student):
-    Profile.objects.update_or_create(
-        user=student,
-        defaults={
-            "is_public": True,
-            "headline": "Bridges and beams",
-            "headline_visibility": Visibility.PUBLIC,
-        },
-    )
-
-    html = client.get(
-        reverse("accounts:profile", kwargs={"handle": student.handle})
-    ).content.decode()
+    html = public_profile_page(client, student, headline_visibility=Visibility.PUBLIC)
 
     assert meta(html, "og:description") == "Bridges and beams"
 
