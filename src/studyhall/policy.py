@@ -179,6 +179,8 @@ class Snapshot:
     # suspended or banned (no role at all, and no rejoining).
     muted: set[int] = field(default_factory=set)
     barred: set[int] = field(default_factory=set)
+    # Person id -> communities where this person teaches them, loaded per person.
+    taught: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -266,7 +268,7 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
     if obj is None and action is Action.START_CONVERSATION:
         return snap.user_id is not None and snap.is_verified
     if isinstance(obj, Feedback | FeedbackResponse) and action is Action.VIEW:
-        return _can_view_private_note(snap, obj)
+        return _can_view_private_note(user, snap, obj)
     if isinstance(obj, Profile):
         return _can_profile(user, snap, action, obj)
     if isinstance(obj, ShowcaseItem):
@@ -489,9 +491,14 @@ def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
     raise TypeError(f"no rule for {action} on a message")
 
 
-def _can_view_private_note(snap: Snapshot, note: Feedback | FeedbackResponse) -> bool:
+def _can_view_private_note(
+    user: Any, snap: Snapshot, note: Feedback | FeedbackResponse
+) -> bool:
     """Private feedback and rubric responses: the learner, the writer and staff."""
+    if isinstance(note, Feedback) and note.showcase_id is not None:
+        return _can_view_showcase_note(user, snap, note)
     if isinstance(note, Feedback):
+        assert note.post is not None
         post, writer_id = note.post, note.author_id
     else:
         post, writer_id = note.request.post, note.responder_id
@@ -500,6 +507,46 @@ def _can_view_private_note(snap: Snapshot, note: Feedback | FeedbackResponse) ->
     if snap.user_id is not None and snap.user_id in {post.author_id, writer_id}:
         return True
     return snap.role_in(post.community_id) in STAFF_ROLES
+
+
+def _can_view_showcase_note(user: Any, snap: Snapshot, note: Feedback) -> bool:
+    """Feedback on a portfolio item: its owner, and while they may see the item,
+    the writer and the staff of the community it was given in."""
+    item = note.showcase
+    assert item is not None and note.community_id is not None
+    if snap.user_id is not None and snap.user_id == item.owner_id:
+        return True
+    if not _can_showcase(user, snap, Action.VIEW, item):
+        return False
+    if snap.user_id is not None and snap.user_id == note.author_id:
+        return True
+    return snap.role_in(note.community_id) in STAFF_ROLES
+
+
+def teaching_communities(user: Any, learner_id: int) -> tuple[int, ...]:
+    """Return the communities, by name, where the person teaches the learner: owner
+    or instructor there, and the learner an active member. One query per learner."""
+    snap = snapshot(user)
+    if snap.user_id is None or not snap.is_verified or snap.user_id == learner_id:
+        return ()
+    if learner_id not in snap.taught:
+        rows = Membership.objects.filter(
+            user_id=learner_id, status=Membership.Status.ACTIVE
+        )
+        if not snap.is_superuser:
+            rows = rows.filter(
+                community_id__in=[
+                    c
+                    for c, role in snap.roles.items()
+                    if role in TEACHING_ROLES and c not in snap.muted
+                ]
+            )
+        snap.taught[learner_id] = tuple(
+            rows.order_by("community__name", "community_id").values_list(
+                "community_id", flat=True
+            )
+        )
+    return snap.taught[learner_id]
 
 
 def _may_post_anonymously(
@@ -579,7 +626,13 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if model is Message:
         return queryset.filter(_visible_rooms_q(snap, "room__"))
     if model is Feedback:
-        return queryset.filter(_visible_private_notes_q(snap, "post__", "author_id"))
+        # A superuser's filter on posts is empty, and would vanish from the OR.
+        on_posts = (
+            Q(post__isnull=False)
+            if snap.is_superuser
+            else _visible_private_notes_q(snap, "post__", "author_id")
+        )
+        return queryset.filter(on_posts | _visible_showcase_notes_q(user, snap))
     if model is FeedbackResponse:
         return queryset.filter(
             _visible_private_notes_q(snap, "request__post__", "responder_id")
@@ -661,6 +714,25 @@ def _visible_private_notes_q(snap: Snapshot, post: str, writer: str) -> Q:
     if snap.user_id is None:
         mine = Q(pk__in=[])
     return q & (mine | Q(**{f"{post}community_id__in": staff}))
+
+
+def _visible_showcase_notes_q(user: Any, snap: Snapshot) -> Q:
+    """The twin of _can_view_showcase_note, for many feedback rows."""
+    on_item = Q(showcase__isnull=False)
+    if snap.user_id is None:
+        return Q(pk__in=[])
+    staff = [c for c, r in snap.roles.items() if r in STAFF_ROLES]
+    in_staff = Q(pk__isnull=False) if snap.is_superuser else Q(community_id__in=staff)
+    seen = audience_q(
+        user,
+        owner="showcase__owner_id",
+        visibility="showcase__visibility",
+        is_public="showcase__owner__profile__is_public",
+    )
+    return on_item & (
+        Q(showcase__owner_id=snap.user_id)
+        | (seen & (Q(author_id=snap.user_id) | in_staff))
+    )
 
 
 def listed(user: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:
@@ -1094,6 +1166,10 @@ def _can_showcase(
         return may_see(seen_by, item.visibility, profile.is_public)
     if action in (Action.EDIT, Action.DELETE):
         return seen_by is Audience.SELF
+    if action is Action.GIVE_FEEDBACK:
+        return may_see(seen_by, item.visibility, profile.is_public) and bool(
+            teaching_communities(user, item.owner_id)
+        )
     raise TypeError(f"no rule for {action} on a showcase item")
 
 

@@ -1,4 +1,5 @@
-"""Recognition in the browser: an endorsement earns a badge the author can share."""
+"""Recognition in the browser: an endorsement earns a badge the author hears of,
+opens from the notification and can share."""
 
 from __future__ import annotations
 
@@ -38,6 +39,27 @@ def test_endorsement_earns_a_badge_with_a_shareable_public_page(new_page):
 
     learner = new_page()
     log_in(learner, author.email)
+    visit(learner, "/")
+    bell = learner.get_by_role("link", name=re.compile(r"^Notifications"))
+    expect(bell).to_have_accessible_name(re.compile(r"^Notifications [1-9]\d* unread$"))
+    click_through(learner, bell)
+    inbox = learner.get_by_role("main")
+    expect(inbox.get_by_role("link", name="You earned a badge.")).to_be_visible()
+    click_through(
+        learner,
+        inbox.get_by_role("link", name="An instructor left you private feedback."),
+    )
+    assert learner.url.endswith(f"/p/{reply.pk}/feedback/")
+    expect(learner.get_by_text("Say which rows, and why.")).to_be_visible()
+    visit(learner, "/notifications/")
+    click_through(
+        learner,
+        learner.get_by_role("main").get_by_role("link", name="You earned a badge."),
+    )
+    expect(learner.get_by_role("heading", level=1)).to_have_text(
+        "Grace Hopper earned “Endorsed by an instructor”"
+    )
+
     click_through(learner, learner.get_by_role("link", name="My progress"))
     badges = learner.get_by_role("region", name="My badges")
     badge_link = badges.get_by_role("link", name="Endorsed by an instructor")

@@ -122,3 +122,29 @@ def test_point_rules_through_the_api(client, community, student):
         "points": 15,
         "daily_cap": None,
     } in rules
+
+
+def test_certificates_through_the_api(client, community, owner, student):
+    from studyhall.recognition import services as recognition
+
+    certificate = recognition.issue_certificate(
+        community, student, kind="completion", issued_by=owner
+    )
+    client.force_login(student)
+
+    mine = client.get("/api/v1/me/progress").json()["certificates"]
+    client.logout()
+    public = client.get(f"/api/v1/certificates/{certificate.uid}").json()
+    recognition.revoke_certificate(owner, certificate, reason="Issued in error")
+    revoked = client.get(f"/api/v1/certificates/{certificate.uid}").json()
+    missing = client.get("/api/v1/certificates/not-a-certificate")
+
+    assert [c["id"] for c in mine] == [str(certificate.uid)]
+    assert public["revoked"] is False
+    assert public["verify_url"].endswith(f"/certificates/{certificate.uid}/")
+    assert public["pdf_url"].endswith(
+        f"/certificates/{certificate.uid}/certificate.pdf"
+    )
+    assert revoked["revoked"] is True
+    assert revoked["revocation_reason"] == "Issued in error"
+    assert missing.status_code == 404

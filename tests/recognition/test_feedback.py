@@ -279,3 +279,28 @@ def test_recipients_hear_of_feedback_kudos_and_badges_on_their_own_stream(
         ("kudos.received", {"kudos": kudos.pk, "community": community.pk}),
         ("badge.awarded", {"award": str(award.uid), "badge": badge.pk}),
     ]
+
+
+def test_kudos_are_limited_per_giver_and_day_and_a_refused_note_is_kept(
+    client, community, student
+):
+    from studyhall.recognition.services.feedback import KUDOS_PER_DAY
+    from tests.factories import make_member
+
+    for _ in range(KUDOS_PER_DAY):
+        services.give_kudos(
+            student, community, make_member(community, "student"), note="Thanks"
+        )
+    late = make_member(community, "student")
+    client.force_login(student)
+
+    with pytest.raises(ValidationError) as refused:
+        services.give_kudos(student, community, late, note="One more")
+    page = client.post(
+        reverse("recognition:kudos", kwargs={"slug": community.slug}),
+        {"recipient": late.handle, "note": "Kept words"},
+    )
+
+    assert "the most a day" in refused.value.message_dict["note"][0]
+    assert page.status_code == 400
+    assert "Kept words" in page.content.decode()

@@ -44,7 +44,7 @@ def test_dashboard(
     client.force_login(student)
 
     count_queries(
-        client, django_assert_num_queries, reverse("recognition:dashboard"), 10
+        client, django_assert_num_queries, reverse("recognition:dashboard"), 13
     )
 
 
@@ -149,7 +149,7 @@ def test_post_feedback_page(
         client,
         django_assert_num_queries,
         reverse("recognition:post-feedback", kwargs={"pk": post.pk}),
-        12,
+        14,
     )
 
 
@@ -181,6 +181,72 @@ def test_public_award_and_certificate_pages(
             "recognition:certificate-verify",
             kwargs={"certificate_uid": certificate.uid},
         ),
+        1,
+        chrome=0,
+    )
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_showcase_feedback_page(
+    client, django_assert_num_queries, community, instructor, student, size
+):
+    from studyhall.profiles.services import add_showcase_item
+
+    item = add_showcase_item(student, title="Bridge model")
+    for n in range(size):
+        services.give_feedback(instructor, item, body=f"note {n}")
+    client.force_login(student)
+
+    response = count_queries(
+        client,
+        django_assert_num_queries,
+        reverse("recognition:showcase-feedback", kwargs={"pk": item.pk}),
+        7,
+    )
+
+    assert response.content.decode().count("From ") == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_staff_pages_rules_rubric_and_a_batch(
+    client, django_assert_num_queries, community, instructor, size
+):
+    for n in range(size):
+        services.add_criterion(instructor, community, name=f"Criterion {n}")
+    batch = services.request_certificates(
+        instructor,
+        community,
+        user_ids=[make_member(community, "student").pk for _ in range(size)],
+        kind="participation",
+    )
+    client.force_login(instructor)
+
+    for name, kwargs, expected in (
+        ("recognition:point-rules", {"slug": community.slug}, 6),
+        ("recognition:rubric", {"slug": community.slug}, 5),
+        (
+            "recognition:certificate-batch",
+            {"slug": community.slug, "batch_id": batch.pk},
+            5,
+        ),
+    ):
+        count_queries(
+            client, django_assert_num_queries, reverse(name, kwargs=kwargs), expected
+        )
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_public_badge_page(client, django_assert_num_queries, community, owner, size):
+    badge = services.define_badge(
+        owner, community, name="Star", description="d", criteria="c"
+    )
+    for _ in range(size):
+        services.award_badge(owner, badge, make_member(community, "student"))
+
+    count_queries(
+        client,
+        django_assert_num_queries,
+        reverse("recognition:badge-detail", kwargs={"badge_uid": badge.uid}),
         1,
         chrome=0,
     )

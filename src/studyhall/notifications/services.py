@@ -633,6 +633,8 @@ _PERSONAL: dict[str, tuple[str, str]] = {
 def _personal_url(type: str, payload: dict[str, Any]) -> str:
     if type.startswith("feedback.") and payload.get("post"):
         return reverse("recognition:post-feedback", args=[payload["post"]])
+    if type.startswith("feedback.") and payload.get("showcase"):
+        return reverse("recognition:showcase-feedback", args=[payload["showcase"]])
     if type == "badge.awarded" and payload.get("award"):
         return reverse("recognition:award-detail", args=[payload["award"]])
     if type == "certificate.issued" and payload.get("certificate"):

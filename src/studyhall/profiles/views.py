@@ -49,6 +49,7 @@ from studyhall.profiles.models import (
     ProfileTag,
     ShowcaseItem,
 )
+from studyhall.recognition.share import profile_card
 
 
 def _profile_url(person: User) -> str:
@@ -62,7 +63,20 @@ def _profile_url(person: User) -> str:
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     """Show a person's profile: only the fields the viewer may see, never the email."""
     page = selectors.profile_page(request.user, handle)
-    return render(request, "profiles/profile.html", {"page": page, "card": page.person})
+    # Instructors of the person's communities may give feedback on the portfolio.
+    can_give_feedback = bool(page.showcase) and bool(
+        policy.teaching_communities(request.user, page.person.user.pk)
+    )
+    return render(
+        request,
+        "profiles/profile.html",
+        {
+            "page": page,
+            "card": page.person,
+            "can_give_feedback": can_give_feedback,
+            "share": profile_card(page.person.user, page.person.profile),
+        },
+    )
 
 
 @require_GET

@@ -63,7 +63,8 @@ class FeedbackIn(Schema):
 
 class FeedbackOut(Schema):
     id: int
-    post: int
+    post: int | None = Field(description="The post, for feedback on a post.")
+    showcase: int | None = Field(description="The portfolio item, for feedback on one.")
     author: str
     body: str
     body_html: str
@@ -81,11 +82,41 @@ class AwardOut(Schema):
     credential_url: str
 
 
+class CertificateOut(Schema):
+    id: str
+    kind: str = Field(description="completion or participation.")
+    recipient_name: str
+    community: str
+    issued_at: datetime
+    revoked: bool
+    revocation_reason: str
+    verify_url: str
+    pdf_url: str
+
+
+class PointEventOut(Schema):
+    community: str = Field(description="The community's slug.")
+    kind: str
+    label: str
+    points: int = Field(description="Negative for a reversal.")
+    reason: str = Field(description="Why an award was taken back; empty otherwise.")
+    created_at: datetime
+
+
+class CommunityPointsOut(Schema):
+    community: str = Field(description="The community's slug.")
+    week: int
+    total: int
+
+
 class ProgressOut(Schema):
     streak_days: int
     helped_this_week: int
     weekly_goal: int
     badges: list[AwardOut]
+    points: list[CommunityPointsOut]
+    history: list[PointEventOut] = Field(description="The latest 30 point events.")
+    certificates: list[CertificateOut]
 
 
 def _award_out(award: Any) -> AwardOut:
@@ -104,10 +135,28 @@ def _award_out(award: Any) -> AwardOut:
     )
 
 
+def _certificate_out(certificate: Any) -> CertificateOut:
+    uid = {"certificate_uid": certificate.uid}
+    return CertificateOut(
+        id=str(certificate.uid),
+        kind=certificate.kind,
+        recipient_name=certificate.recipient_name,
+        community=certificate.community.name,
+        issued_at=certificate.issued_at,
+        revoked=certificate.is_revoked,
+        revocation_reason=certificate.revocation_reason,
+        verify_url=openbadges.absolute(
+            reverse("recognition:certificate-verify", kwargs=uid)
+        ),
+        pdf_url=openbadges.absolute(reverse("recognition:certificate-pdf", kwargs=uid)),
+    )
+
+
 def _feedback_out(f: Any) -> FeedbackOut:
     return FeedbackOut(
         id=f.pk,
         post=f.post_id,
+        showcase=f.showcase_id,
         author=f.author.handle,
         body=f.body,
         body_html=f.body_html,
@@ -224,9 +273,36 @@ def give_feedback(request: HttpRequest, reply_id: Id, payload: FeedbackIn) -> An
     return Status(201, _feedback_out(feedback))
 
 
+@router.get(
+    "/portfolio-items/{item_id}/feedback",
+    response={200: list[FeedbackOut], **ERRORS},
+    auth=ANYONE,
+)
+def list_showcase_feedback(request: HttpRequest, item_id: Id) -> Any:
+    """List the private feedback on a portfolio item: its owner and staff see it."""
+    user = viewer(request)
+    item = selectors.visible_showcase_item(user, item_id)
+    return [_feedback_out(f) for f in selectors.feedback_on_showcase(user, item)]
+
+
+@router.post(
+    "/portfolio-items/{item_id}/feedback",
+    response={201: FeedbackOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def give_showcase_feedback(
+    request: HttpRequest, item_id: Id, payload: FeedbackIn
+) -> Any:
+    """Give private feedback on a learner's portfolio item (their instructors)."""
+    user = viewer(request)
+    item = selectors.visible_showcase_item(user, item_id)
+    feedback = services.give_feedback(user, item, body=payload.body)
+    return Status(201, _feedback_out(feedback))
+
+
 @router.get("/me/progress", response={200: ProgressOut, **ERRORS}, auth=SIGNED_IN)
 def my_progress(request: HttpRequest) -> Any:
-    """Show your streak, weekly goal and badges, as the dashboard does."""
+    """Show your streak, weekly goal, badges, points and points history."""
     user = viewer(request)
     view = selectors.dashboard(user)
     return ProgressOut(
@@ -234,6 +310,22 @@ def my_progress(request: HttpRequest) -> Any:
         helped_this_week=view.helped_this_week,
         weekly_goal=view.goal,
         badges=[_award_out(a) for a in view.awards],
+        points=[
+            CommunityPointsOut(community=p.slug, week=p.week, total=p.total)
+            for p in view.points
+        ],
+        history=[
+            PointEventOut(
+                community=e.community.slug,
+                kind=e.kind,
+                label=e.get_kind_display(),
+                points=e.points,
+                reason=e.reason,
+                created_at=e.created_at,
+            )
+            for e in view.history
+        ],
+        certificates=[_certificate_out(c) for c in view.certificates],
     )
 
 
@@ -241,3 +333,13 @@ def my_progress(request: HttpRequest) -> Any:
 def get_award(request: HttpRequest, award_uid: str) -> Any:
     """Show one badge award by its public id, with its verification links."""
     return _award_out(selectors.award_by_uid(award_uid))
+
+
+@router.get(
+    "/certificates/{certificate_uid}",
+    response={200: CertificateOut, **ERRORS},
+    auth=ANYONE,
+)
+def verify_certificate(request: HttpRequest, certificate_uid: str) -> Any:
+    """Verify a certificate by its public id: valid, or revoked with the reason."""
+    return _certificate_out(selectors.certificate_by_uid(certificate_uid))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from studyhall.communities.models import Community
 from studyhall.discussions.models import Post
+from studyhall.profiles.models import ShowcaseItem
 
 
 class Kind(models.TextChoices):
@@ -163,9 +164,26 @@ class PointEvent(models.Model):
 
 
 class Feedback(models.Model):
-    """An instructor's private note on a learner's post: the learner and staff see it."""
+    """An instructor's private note on a learner's post or portfolio item.
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    The learner, the writer and the staff of the community it was given in
+    see it. A portfolio item belongs to no community, so feedback on one
+    records the community where the writer teaches the learner.
+    """
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    showcase = models.ForeignKey(
+        ShowcaseItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,9 +192,24 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["post", "created_at", "pk"]
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(post__isnull=False, showcase__isnull=True)
+                    | Q(
+                        post__isnull=True,
+                        showcase__isnull=False,
+                        community__isnull=False,
+                    )
+                ),
+                name="feedback_on_a_post_or_a_portfolio_item",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.showcase_id is not None:
+            return f"feedback on portfolio item {self.showcase_id}"
         return f"feedback on post {self.post_id}"
 
 
@@ -341,12 +374,30 @@ class Badge(models.Model):
         return bool(self.rule_kind)
 
 
-class BadgeAward(models.Model):
-    """A badge earned by a person in a community; an Open Badges assertion."""
+class Revocable(models.Model):
+    """What badge awards and certificates share: a public id, and revocation.
+
+    Verification pages and documents look a record up by `uid`, never by the
+    sequential key, so the addresses cannot be guessed.
+    """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="awards")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class BadgeAward(Revocable):
+    """A badge earned by a person in a community; an Open Badges assertion."""
+
+    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="awards")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards"
     )
@@ -360,8 +411,6 @@ class BadgeAward(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -374,21 +423,15 @@ class BadgeAward(models.Model):
     def __str__(self) -> str:
         return f"{self.badge_id} to {self.recipient_id}"
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
 
 # --- certificates -------------------------------------------------------------
 
 
-class Certificate(models.Model):
+class Certificate(Revocable):
     class Kind(models.TextChoices):
         COMPLETION = "completion", "Certificate of completion"
         PARTICIPATION = "participation", "Certificate of participation"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
     )
@@ -402,8 +445,6 @@ class Certificate(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -415,10 +456,6 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id} in {self.community_id}"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 class CertificateBatch(models.Model):

@@ -16,6 +16,7 @@ from studyhall import policy
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions.models import Post
 from studyhall.policy import Action
+from studyhall.profiles.models import ShowcaseItem
 from studyhall.recognition.models import (
     Badge,
     BadgeAward,
@@ -165,6 +166,7 @@ class Dashboard:
     awards: list[BadgeAward]
     feedback: list[Feedback]
     certificates: list[Certificate]
+    history: list[PointEvent] = field(default_factory=list)
 
     @property
     def goal_reached(self) -> bool:
@@ -211,8 +213,11 @@ def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
             .order_by("-created_at", "-pk")[:50]
         ),
         feedback=list(
-            policy.visible(user, Feedback.objects.filter(post__author=user))
-            .select_related("author", "post__thread")
+            policy.visible(
+                user,
+                Feedback.objects.filter(Q(post__author=user) | Q(showcase__owner=user)),
+            )
+            .select_related("author", "post__thread", "showcase")
             .order_by("-created_at", "-pk")[:10]
         ),
         certificates=list(
@@ -220,6 +225,26 @@ def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
             .select_related("community")
             .order_by("-issued_at")[:20]
         ),
+        history=points_history(user),
+    )
+
+
+HISTORY_SIZE = 30
+
+
+def points_history(user: Any, *, limit: int = HISTORY_SIZE) -> list[PointEvent]:
+    """Return the person's latest point events, awards and reversals, newest first.
+
+    Only communities the person is still an active member of, as for totals.
+    """
+    return list(
+        PointEvent.objects.filter(
+            user=user,
+            community__memberships__user=user,
+            community__memberships__status=Membership.Status.ACTIVE,
+        )
+        .select_related("community")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 
@@ -260,6 +285,25 @@ def feedback_on_post(user: Any, post: Post) -> list[Feedback]:
     """Return the private feedback on a post that the person may read."""
     return list(
         policy.visible(user, Feedback.objects.filter(post=post))
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def visible_showcase_item(user: Any, item_id: int) -> ShowcaseItem:
+    """Return the portfolio item if the person may see it, else raise Http404."""
+    item = (
+        ShowcaseItem.objects.select_related("owner__profile").filter(pk=item_id).first()
+    )
+    if item is None or not policy.can(user, Action.VIEW, item):
+        raise Http404("No such portfolio item.")
+    return item
+
+
+def feedback_on_showcase(user: Any, item: ShowcaseItem) -> list[Feedback]:
+    """Return the private feedback on a portfolio item that the person may read."""
+    return list(
+        policy.visible(user, Feedback.objects.filter(showcase=item))
         .select_related("author")
         .order_by("created_at", "pk")
     )

@@ -1,8 +1,8 @@
 """Share links and social meta for public pages: plain links, no third-party scripts.
 
-Other apps' public pages (an opt-in public profile, say) reuse these: build a
-`ShareCard` and include "recognition/share_meta.html" in the page's head block
-and "recognition/share_links.html" in its body, with `card` in the context.
+Other apps' public pages reuse these, as the opt-in public profile does: build
+a `ShareCard` and include "recognition/share_meta.html" in the page's head
+block and "recognition/share_links.html" in its body, `with card=...`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
+
+from studyhall import policy
+from studyhall.accounts.models import User
+from studyhall.profiles.models import Profile
 
 
 @dataclass(frozen=True)
@@ -65,4 +71,26 @@ def linkedin_add_certification(
             "certUrl": url,
             "certId": cert_id,
         }
+    )
+
+
+def profile_card(person: User, profile: Profile) -> ShareCard | None:
+    """Return the share card of an opt-in public profile, or None for a private one.
+
+    Link previews are fetched by strangers, so the card shows only what
+    anyone may see: the name, and the headline and photo if they are public.
+    """
+    if not profile.is_public:
+        return None
+    public = policy.visible_fields(profile, policy.Audience.ANYONE)
+    url = settings.SITE_URL + reverse("accounts:profile", args=[person.handle])
+    image = static("recognition/badge.png")
+    if profile.avatar and "avatar" in public:
+        image = reverse("profiles:avatar", args=[person.handle])
+    headline = profile.headline if "headline" in public else ""
+    return ShareCard(
+        title=f"{person.display_name} (@{person.handle})",
+        description=headline or f"{person.display_name} on {settings.SITE_NAME}",
+        url=url,
+        image=settings.SITE_URL + image,
     )

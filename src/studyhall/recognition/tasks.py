@@ -12,7 +12,7 @@ from studyhall.recognition.services import certificates
 
 @task()
 def apply_board_event(type: str, payload: dict[str, Any], actor_id: int | None) -> None:
-    """Turn one committed board event into point awards or reversals."""
+    """Turn one committed board, session or group event into points or reversals."""
     points_from_events.apply(type, payload, actor_id)
 
 

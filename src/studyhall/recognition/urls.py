@@ -13,6 +13,11 @@ urlpatterns = [
         name="post-feedback-wanted",
     ),
     path("p/<int:pk>/review/", views.post_review, name="post-review"),
+    path(
+        "portfolio/<int:pk>/feedback/",
+        views.showcase_feedback,
+        name="showcase-feedback",
+    ),
     path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
     path(
         "c/<slug:slug>/leaderboard/me/",

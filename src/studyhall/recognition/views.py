@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,9 +27,11 @@ from studyhall.accounts.models import User
 from studyhall.communities.models import Community
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.discussions import selectors as board
+from studyhall.discussions.models import Post
 from studyhall.policy import Action
+from studyhall.profiles.models import ShowcaseItem
 from studyhall.recognition import forms, openbadges, selectors, services
-from studyhall.recognition.models import RubricCriterion
+from studyhall.recognition.models import Revocable, RubricCriterion
 from studyhall.recognition.pdf import certificate_pdf
 from studyhall.recognition.share import ShareCard, linkedin_add_certification
 
@@ -60,30 +63,45 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 # --- a post's feedback ---------------------------------------------------------------
 
 
+def _give_feedback(
+    request: HttpRequest, target: Post | ShowcaseItem, *, refusal: str, done: str
+) -> tuple[forms.FeedbackForm | None, bool]:
+    """Handle the private feedback form on a feedback page.
+
+    Returns the form to show (None when the viewer may not give feedback)
+    and whether feedback was just sent, after which the page redirects.
+    """
+    can_give = policy.can(request.user, Action.GIVE_FEEDBACK, target)
+    posted = request.method == "POST"
+    if posted and not can_give:
+        raise PermissionDenied(refusal)
+    form = forms.FeedbackForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        try:
+            services.give_feedback(
+                request.user,  # type: ignore[arg-type]
+                target,
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return form, True
+    return (form if can_give else None), False
+
+
 def post_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     post = board.visible_post(request.user, pk)
     user = request.user
-    can_give = policy.can(user, Action.GIVE_FEEDBACK, post)
-    feedback_form = forms.FeedbackForm(
-        request.POST if request.method == "POST" and can_give else None
+    feedback_form, sent = _give_feedback(
+        request,
+        post,
+        refusal="Only instructors can give feedback on others' posts.",
+        done="Feedback sent privately to the author.",
     )
-    if request.method == "POST":
-        if not can_give:
-            raise PermissionDenied(
-                "Only instructors can give feedback on others' posts."
-            )
-        if feedback_form.is_valid():
-            try:
-                services.give_feedback(
-                    user,  # type: ignore[arg-type]
-                    post,
-                    body=feedback_form.cleaned_data["body"],
-                )
-            except ValidationError as error:
-                add_service_errors(feedback_form, error)
-            else:
-                messages.success(request, "Feedback sent privately to the author.")
-                return redirect("recognition:post-feedback", pk=post.pk)
+    if sent:
+        return redirect("recognition:post-feedback", pk=post.pk)
     summary = selectors.request_summary(user, post)
     can_respond = (
         summary.request is not None
@@ -102,14 +120,38 @@ def post_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             "community": post.thread.community,
             "author": policy.author_for(user, post),
             "feedback": selectors.feedback_on_post(user, post),
-            "feedback_form": feedback_form if can_give else None,
+            "feedback_form": feedback_form,
             "summary": summary,
             "is_author": post.author_id == user.pk,
             "can_request": policy.can(user, Action.REQUEST_FEEDBACK, post),
             "request_form": forms.RequestForm(),
             "review_form": forms.ReviewForm(criteria=criteria) if can_respond else None,
         },
-        status=400 if feedback_form.errors else 200,
+        status=400 if feedback_form is not None and feedback_form.errors else 200,
+    )
+
+
+def showcase_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """A portfolio item's private feedback: read it, or (instructors) give some."""
+    item = selectors.visible_showcase_item(request.user, pk)
+    form, sent = _give_feedback(
+        request,
+        item,
+        refusal="Only instructors of the owner's communities can give feedback.",
+        done="Feedback sent privately to the owner.",
+    )
+    if sent:
+        return redirect("recognition:showcase-feedback", pk=item.pk)
+    return render(
+        request,
+        "recognition/showcase_feedback.html",
+        {
+            "item": item,
+            "feedback": selectors.feedback_on_showcase(request.user, item),
+            "feedback_form": form,
+            "is_owner": item.owner_id == request.user.pk,
+        },
+        status=400 if form is not None and form.errors else 200,
     )
 
 
@@ -415,21 +457,36 @@ def badge_award(request: AuthedRequest, slug: str, badge_uid: str) -> HttpRespon
     return redirect("recognition:community-badges", slug=slug)
 
 
-@require_POST
-@login_required
-def award_revoke(request: AuthedRequest, slug: str, award_uid: str) -> HttpResponse:
+def _revoke_in_community(
+    request: AuthedRequest,
+    slug: str,
+    record: Revocable,
+    revoke: Callable[..., object],
+    *,
+    done: str,
+) -> None:
+    """Revoke an award or certificate of the community named in the address."""
     community = board.visible_community(request.user, slug)
-    award = selectors.award_by_uid(award_uid)
-    if award.community_id != community.pk:
-        raise Http404("No such award in this community.")
+    if record.community_id != community.pk:
+        raise Http404("Not found in this community.")
     try:
-        services.revoke_badge(
-            request.user, award, reason=request.POST.get("reason", "")
-        )
+        revoke(request.user, record, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The badge is revoked; verification now says so.")
+        messages.success(request, done)
+
+
+@require_POST
+@login_required
+def award_revoke(request: AuthedRequest, slug: str, award_uid: str) -> HttpResponse:
+    _revoke_in_community(
+        request,
+        slug,
+        selectors.award_by_uid(award_uid),
+        services.revoke_badge,
+        done="The badge is revoked; verification now says so.",
+    )
     return redirect("recognition:community-badges", slug=slug)
 
 
@@ -576,18 +633,13 @@ def certificate_batch(request: AuthedRequest, slug: str, batch_id: int) -> HttpR
 def certificate_revoke(
     request: AuthedRequest, slug: str, certificate_uid: str
 ) -> HttpResponse:
-    community = board.visible_community(request.user, slug)
-    certificate = selectors.certificate_by_uid(certificate_uid)
-    if certificate.community_id != community.pk:
-        raise Http404("No such certificate in this community.")
-    try:
-        services.revoke_certificate(
-            request.user, certificate, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The certificate is revoked.")
+    _revoke_in_community(
+        request,
+        slug,
+        selectors.certificate_by_uid(certificate_uid),
+        services.revoke_certificate,
+        done="The certificate is revoked.",
+    )
     return redirect("recognition:certificates", slug=slug)
 
 

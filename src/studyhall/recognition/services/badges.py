@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import slugify
 
 from studyhall import policy
@@ -20,6 +19,7 @@ from studyhall.policy import Action
 from studyhall.realtime.services import publish
 from studyhall.recognition.models import Badge, BadgeAward, Kind, PointEvent
 from studyhall.recognition.services.points import user_stream
+from studyhall.recognition.services.revocation import mark_revoked
 
 
 @dataclass(frozen=True)
@@ -271,11 +271,4 @@ def revoke_badge(actor: User, award: BadgeAward, *, reason: str) -> BadgeAward:
     """Revoke an award; verification then reports it revoked with the reason."""
     if not policy.can(actor, Action.AWARD_BADGES, award.community):
         raise PermissionDenied("Only the community's instructors can revoke badges.")
-    reason = clean_text(reason).strip()
-    if not reason:
-        raise ValidationError({"reason": "Give a reason; verifiers will show it."})
-    if award.revoked_at is None:
-        award.revoked_at = timezone.now()
-        award.revocation_reason = reason[:200]
-        award.save(update_fields=["revoked_at", "revocation_reason"])
-    return award
+    return mark_revoked(award, reason=reason)

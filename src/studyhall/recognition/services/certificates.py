@@ -10,10 +10,10 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership
-from studyhall.core.text import clean_text
 from studyhall.policy import Action
 from studyhall.realtime.services import publish
 from studyhall.recognition.models import Certificate, CertificateBatch
+from studyhall.recognition.services.revocation import mark_revoked
 
 
 def issue_certificate(
@@ -115,13 +115,4 @@ def revoke_certificate(
     """Revoke a certificate; its verification page then says so, with the reason."""
     if not policy.can(actor, Action.ISSUE_CERTIFICATES, certificate.community):
         raise PermissionDenied("Only owners and instructors can revoke certificates.")
-    reason = clean_text(reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "Give a reason; the verification page shows it."}
-        )
-    if certificate.revoked_at is None:
-        certificate.revoked_at = timezone.now()
-        certificate.revocation_reason = reason[:200]
-        certificate.save(update_fields=["revoked_at", "revocation_reason"])
-    return certificate
+    return mark_revoked(certificate, reason=reason)

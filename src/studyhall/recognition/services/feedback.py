@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
@@ -12,6 +15,7 @@ from studyhall.core.markdown import render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Post
 from studyhall.policy import Action
+from studyhall.profiles.models import ShowcaseItem
 from studyhall.realtime.services import publish
 from studyhall.recognition.models import (
     Feedback,
@@ -26,13 +30,25 @@ from studyhall.recognition.services.points import award_points, user_stream
 
 FEEDBACK_MAX = 5000
 KUDOS_NOTE_MAX = 280
+# Kudos a person may give in one community per UTC day, so thanks stay meant.
+KUDOS_PER_DAY = 10
 COMMENT_MAX = 2000
 
 
-def give_feedback(actor: User, post: Post, *, body: str) -> Feedback:
-    """Leave private feedback on a learner's post; only the learner and staff see it."""
-    if not policy.can(actor, Action.GIVE_FEEDBACK, post):
-        raise PermissionDenied("Only instructors can give feedback on others' posts.")
+def give_feedback(actor: User, target: Post | ShowcaseItem, *, body: str) -> Feedback:
+    """Leave private feedback on a learner's post or portfolio item.
+
+    Only the learner, the writer and the staff of the community it is given
+    in see it. On a portfolio item that is the first community, by name,
+    where the actor teaches the item's owner.
+    """
+    is_post = isinstance(target, Post)
+    if not policy.can(actor, Action.GIVE_FEEDBACK, target):
+        raise PermissionDenied(
+            "Only instructors can give feedback on others' posts."
+            if is_post
+            else "Only instructors of the owner's communities can give feedback."
+        )
     body = clean_text(body or "").strip()
     if not body:
         raise ValidationError({"body": "Write your feedback before sending it."})
@@ -42,16 +58,24 @@ def give_feedback(actor: User, post: Post, *, body: str) -> Feedback:
                 "body": f"Use at most {FEEDBACK_MAX:,} characters (this has {len(body):,})."
             }
         )
+    where: dict[str, Any]
+    if isinstance(target, Post):
+        where = {"post": target, "community_id": target.community_id}
+        learner_id, about = target.author_id, {"post": target.pk}
+    else:
+        community_id = policy.teaching_communities(actor, target.owner_id)[0]
+        where = {"showcase": target, "community_id": community_id}
+        learner_id, about = target.owner_id, {"showcase": target.pk}
     with transaction.atomic():
         feedback = Feedback.objects.create(
-            post=post, author=actor, body=body, body_html=render_markdown(body)
+            **where, author=actor, body=body, body_html=render_markdown(body)
         )
         # The learner's own stream: a notifications listener tells them at once.
         # The payload carries ids only; the text stays behind the policy.
         publish(
-            user_stream(post.author_id),
+            user_stream(learner_id),
             "feedback.given",
-            {"feedback": feedback.pk, "post": post.pk},
+            {"feedback": feedback.pk, **about},
             actor=actor,
         )
     return feedback
@@ -77,6 +101,11 @@ def give_kudos(
         errors["note"] = (
             f"Use at most {KUDOS_NOTE_MAX} characters (this has {len(note)})."
         )
+    if not errors and _kudos_given_today(giver, community) >= KUDOS_PER_DAY:
+        errors["note"] = (
+            f"You have given {KUDOS_PER_DAY} kudos here today, the most a day. "
+            "Keep this note and send it tomorrow."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -97,6 +126,13 @@ def give_kudos(
         actor_id=giver.pk,
     )
     return kudos
+
+
+def _kudos_given_today(giver: User, community: Community) -> int:
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Kudos.objects.filter(
+        community=community, giver=giver, created_at__gte=start
+    ).count()
 
 
 # --- rubric and requests -------------------------------------------------------
