@@ -172,8 +172,10 @@ class Snapshot:
     pending: set[int] = field(default_factory=set)
     # Chat rooms the person belongs to, loaded on first chat question (one query).
     rooms: set[int] | None = None
-    # Study-group memberships, loaded on first use: group id -> (role, status).
+    # Study-group memberships, loaded on first use: group id -> (role, status),
+    # and the community of each of those groups.
     groups: dict[int, tuple[str, str]] | None = None
+    group_communities: dict[int, int] = field(default_factory=dict)
     hidden_boards: frozenset[int] | None = None
     # Communities where the person is muted (reads only), and where they are
     # suspended or banned (no role at all, and no rejoining).
@@ -427,6 +429,10 @@ def _can_view_room(snap: Snapshot, room: Room) -> bool:
     if room.kind == Room.Kind.DIRECT:
         # Direct conversations are private to their parties, administrators included.
         return room.pk in _room_ids(snap)
+    if room.kind == Room.Kind.GROUP:
+        # A study group's room follows the group: its active members, as long
+        # as they still belong to the community, see it; nobody else does.
+        return snap.is_superuser or room.group_id in _space_groups(snap)
     assert room.community_id is not None
     role = snap.role_in(room.community_id)
     if role is None:
@@ -445,19 +451,23 @@ def _can_room(snap: Snapshot, action: Action, room: Room) -> bool:
         return False
     is_member = room.pk in _room_ids(snap)
     if action is Action.JOIN:
+        # Nobody joins or leaves a group's room by itself: it follows the group.
         return (
             not room.is_direct
+            and not room.is_group
             and not room.is_archived
             and room.access == Room.Access.PUBLIC
             and not is_member
         )
     if action is Action.LEAVE:
-        return is_member
+        return is_member and not room.is_group
     if action is Action.SEND_MESSAGE:
         return not room.is_archived
     if action is Action.MANAGE_ROOM:
         if room.is_direct:
             return room.created_by_id == snap.user_id
+        if room.is_group:
+            return False
         assert room.community_id is not None
         return snap.role_in(room.community_id) in TEACHING_ROLES
     raise TypeError(f"no rule for {action} on a room")
@@ -639,16 +649,24 @@ def _visible_rooms_q(snap: Snapshot, prefix: str) -> Q:
     mine = list(_room_ids(snap))
     direct = Q(**{f"{prefix}kind": Room.Kind.DIRECT, f"{prefix}pk__in": mine})
     in_community = Q(**{f"{prefix}kind": Room.Kind.COMMUNITY})
+    of_group = Q(**{f"{prefix}kind": Room.Kind.GROUP})
     if snap.is_superuser:
-        return direct | in_community
+        return direct | in_community | of_group
+    of_group &= Q(**{f"{prefix}group_id__in": _space_groups(snap)})
     moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
     open_to_me = Q(**{f"{prefix}access": Room.Access.PUBLIC}) | Q(
         **{f"{prefix}pk__in": mine}
     )
     if moderated:
         open_to_me |= Q(**{f"{prefix}community_id__in": moderated})
-    return direct | (
-        in_community & Q(**{f"{prefix}community_id__in": list(snap.roles)}) & open_to_me
+    return (
+        direct
+        | of_group
+        | (
+            in_community
+            & Q(**{f"{prefix}community_id__in": list(snap.roles)})
+            & open_to_me
+        )
     )
 
 
@@ -683,10 +701,13 @@ def _group_memberships(snap: Snapshot) -> dict[int, tuple[str, str]]:
     if snap.groups is None:
         snap.groups = {}
         if snap.user_id is not None:
-            rows = GroupMembership.objects.filter(user_id=snap.user_id).values_list(
-                "group_id", "role", "status"
+            rows = list(
+                GroupMembership.objects.filter(user_id=snap.user_id).values_list(
+                    "group_id", "role", "status", "group__community_id"
+                )
             )
-            snap.groups = {g: (role, status) for g, role, status in rows}
+            snap.groups = {g: (role, status) for g, role, status, _c in rows}
+            snap.group_communities = {g: c for g, _r, _s, c in rows}
     return snap.groups
 
 
@@ -696,6 +717,16 @@ def _active_groups(snap: Snapshot) -> list[int]:
         for g, (_role, status) in _group_memberships(snap).items()
         if status == GroupMembership.Status.ACTIVE
     ]
+
+
+def _space_groups(snap: Snapshot) -> list[int]:
+    """Return the groups whose members-only space the person sees: active
+    memberships in communities where they still hold a role (not banned,
+    suspended or gone)."""
+    active = _active_groups(snap)
+    if snap.is_superuser:
+        return active
+    return [g for g in active if snap.group_communities.get(g) in snap.roles]
 
 
 def _hidden_boards(snap: Snapshot) -> frozenset[int]:
@@ -759,7 +790,8 @@ def _can_group(snap: Snapshot, action: Action, group: StudyGroup) -> bool:
     is_active = entry is not None and entry[1] == GroupMembership.Status.ACTIVE
     role = snap.role_in(group.community_id)
     if action is Action.VIEW_GROUP_SPACE:
-        return is_active or snap.is_superuser
+        # A ban or suspension in the community also closes its groups' spaces.
+        return snap.is_superuser or (is_active and role is not None)
     if action is Action.LEAVE:
         return entry is not None
     if role is None or not snap.is_verified:
@@ -835,7 +867,7 @@ def _visible_library_q(snap: Snapshot) -> Q:
     q = _visible_communities_q(snap, "community__")
     if snap.is_superuser:
         return q
-    return q & (Q(group__isnull=True) | Q(group_id__in=_active_groups(snap)))
+    return q & (Q(group__isnull=True) | Q(group_id__in=_space_groups(snap)))
 
 
 def _visible_live_q(snap: Snapshot) -> Q:

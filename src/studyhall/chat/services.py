@@ -37,6 +37,7 @@ from studyhall.core.errors import DomainError
 from studyhall.core.markdown import extract_mentions, render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Category, Thread
+from studyhall.groups.models import StudyGroup
 from studyhall.policy import Action
 from studyhall.realtime.access import notify_access_changed
 from studyhall.realtime.services import broadcast, publish
@@ -187,6 +188,57 @@ def archive_room(actor: User, room: Room, *, archived: bool = True) -> Room:
             actor=actor,
         )
     return room
+
+
+# --- study group rooms -----------------------------------------------------------
+#
+# A group's room is made with the group and its people follow the group's
+# active members. The groups services decide (through the policy) who joins
+# or leaves the group and call these inside their own transaction; the room
+# itself is never joined or left on its own.
+
+
+def open_group_room(group: StudyGroup, *, created_by: User) -> Room:
+    """Make the members-only room of a new study group (or return the one it has).
+
+    Called by `groups.services.create_group` inside its transaction."""
+    room, _ = Room.objects.get_or_create(
+        group=group,
+        defaults={
+            "kind": Room.Kind.GROUP,
+            "community_id": group.community_id,
+            "name": group.name[:80],
+            "topic": "The study group's own room.",
+            "access": Room.Access.MEMBERS,
+            "created_by": created_by,
+        },
+    )
+    return room
+
+
+def rename_group_room(group: StudyGroup) -> None:
+    """Keep the room's name in step with the group's."""
+    Room.objects.filter(group=group).update(name=group.name[:80])
+
+
+def add_to_group_room(group: StudyGroup, person_id: int) -> None:
+    """Put a new active member of the group in its room, with nothing unread.
+
+    Called by the groups services inside the transaction that activates them."""
+    room = Room.objects.filter(group=group).first()
+    if room is None:
+        return
+    RoomMember.objects.get_or_create(
+        room=room, user_id=person_id, defaults={"last_read_number": room.last_number}
+    )
+    notify_access_changed(person_id)
+
+
+def remove_from_group_room(group: StudyGroup, person_id: int) -> None:
+    """Take someone who left or was removed from the group out of its room; their
+    open sockets drop the room's stream once the transaction commits."""
+    RoomMember.objects.filter(room__group=group, user_id=person_id).delete()
+    notify_access_changed(person_id)
 
 
 # --- conversations -------------------------------------------------------------
@@ -648,6 +700,9 @@ def move_to_board(
         )
     room = message.room
     assert room.community is not None
+    if room.is_group:
+        # What a group says among itself goes to the group's own board.
+        category = Category.objects.filter(study_group__room=room).first() or category
     replies = list(
         message.replies.filter(is_deleted=False)
         .select_related("author")

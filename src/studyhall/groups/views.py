@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat import selectors as chat_selectors
 from studyhall.core.errors import DomainError
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.text import parse_id
@@ -110,6 +111,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "community": group.community,
             "group": group,
             "page": page,
+            "room": chat_selectors.group_room(user, group)
+            if page.can_see_space
+            else None,
             "status": policy.group_status(user, group),
             "can_join": policy.can(user, Action.JOIN, group),
             "can_leave": policy.can(user, Action.LEAVE, group),
@@ -200,6 +204,8 @@ def group_leave(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, f"You left {group.name}.")
         if group.visibility == StudyGroup.Visibility.HIDDEN:
             return redirect("groups:group-list", slug=group.community.slug)
+    else:
+        messages.success(request, f"{member.display_name} is no longer in the group.")
     return _back(group)
 
 
