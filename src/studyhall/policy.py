@@ -615,11 +615,14 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(Q(mentee_id=snap.user_id) | Q(mentor_id=snap.user_id))
     if model is Document:
         # Every document kind indexed so far shares its community's
-        # visibility; deleted and hidden content is never indexed.
+        # visibility; deleted and hidden content is never indexed. Threads on
+        # the boards of hidden study groups are left out for non-members here,
+        # so not even the count of results reveals them.
         return queryset.filter(
             Q(scope=Document.Scope.COMMUNITY)
             & Q(community__isnull=False)
             & _visible_communities_q(snap, "community__")
+            & _not_in_hidden_board_q(snap, "thread_id")
         )
     raise TypeError(f"no visibility rule for {model.__name__}")
 
@@ -758,6 +761,19 @@ def _not_hidden_board_q(snap: Snapshot, prefix: str) -> Q:
         # A subquery, so asking for a list costs no query of its own.
         hidden = hidden.exclude(memberships__user_id=snap.user_id)
     return ~Q(**{f"{prefix}study_group__in": hidden})
+
+
+def _not_in_hidden_board_q(snap: Snapshot, thread_field: str) -> Q:
+    """Match rows whose thread (by id) is not on the board of a hidden group the
+    person is not in; rows without a thread match."""
+    if snap.is_superuser:
+        return Q()
+    hidden = Thread.objects.filter(~_not_hidden_board_q(snap, "category__")).values(
+        "pk"
+    )
+    return Q(**{f"{thread_field}__isnull": True}) | ~Q(
+        **{f"{thread_field}__in": hidden}
+    )
 
 
 def group_status(user: Any, group: StudyGroup) -> tuple[str, str] | None:
