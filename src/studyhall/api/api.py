@@ -20,6 +20,7 @@ from studyhall.api import (
     chat,
     communities,
     groups,
+    live,
     moderation,
     privacy,
     profiles,
@@ -121,6 +122,7 @@ api.add_router("", threads.router)
 api.add_router("", notifications.router)
 api.add_router("", chat.router)
 api.add_router("", groups.router)
+api.add_router("", live.router)
 api.add_router("", recognition_router)
 api.add_router("", profiles.router)
 api.add_router("", search.router)
