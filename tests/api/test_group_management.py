@@ -77,6 +77,7 @@ def test_organizer_approves_and_declines_requests(community, student):
     }
     assert approved.json() == {"group": group.pk, "status": "active", "role": "member"}
     assert again.status_code == 409
+    assert error_code(again) == "not_requested"
     assert declined.status_code == 204
     assert not GroupMembership.objects.filter(group=group, user=ben).exists()
     assert ana.pk in set(group.room.members.values_list("user_id", flat=True))
@@ -273,6 +274,7 @@ def test_instructor_hosts_a_live_session_from_open_to_recap(
     assert ended.status_code == 200
     assert ended.json()["recap_thread"] > 0
     assert again.status_code == 409
+    assert error_code(again) == "not_requested"
 
 
 def test_students_cannot_host_and_bad_input_is_refused(community, instructor, student):
@@ -354,3 +356,42 @@ def test_group_organizer_hosts_for_the_group_and_hidden_stays_404(
         stranger, "POST", f"/groups/{other.pk}/live", {"title": "x"}
     )
     assert member_in_open_group.status_code == 403
+
+
+def test_groups_are_created_with_organizers_who_can_be_changed(
+    community, student, other_student
+):
+    client = signed_in(student)
+
+    made = send(
+        client,
+        "POST",
+        f"/communities/{community.slug}/groups",
+        {"name": "Pair", "organizers": [other_student.handle]},
+    )
+    unknown = send(
+        client,
+        "POST",
+        f"/communities/{community.slug}/groups",
+        {"name": "Pair", "organizers": ["nobody-here"]},
+    )
+    gid = made.json()["id"]
+    demoted = send(
+        client, "PUT", f"/groups/{gid}/members/{other_student.pk}", {"role": "member"}
+    )
+    last = send(
+        client, "PUT", f"/groups/{gid}/members/{student.pk}", {"role": "member"}
+    )
+    by_member = send(
+        signed_in(other_student),
+        "PUT",
+        f"/groups/{gid}/members/{other_student.pk}",
+        {"role": "organizer"},
+    )
+
+    assert made.status_code == 201
+    assert unknown.status_code == 422
+    assert demoted.json()["role"] == "member"
+    assert last.status_code == 409
+    assert error_code(last) == "last_organizer"
+    assert by_member.status_code == 403

@@ -239,3 +239,23 @@ def test_organizer_declines_a_request_from_the_page(
     assert f"Decline {other_student.display_name}" in page
     assert not GroupMembership.objects.filter(group=group, user=other_student).exists()
     assert "is no longer in the group" in response.content.decode()
+
+
+def test_organizer_names_an_organizer_from_the_page(
+    client, student, other_student, community
+):
+    from studyhall.groups.models import GroupMembership
+
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+    client.force_login(student)
+    page = client.get(f"/g/{group.pk}/").content.decode()
+
+    client.post(
+        f"/g/{group.pk}/role/", {"member": other_student.pk, "role": "organizer"}
+    )
+
+    assert f"Make {other_student.display_name} an organizer" in page
+    assert GroupMembership.objects.get(group=group, user=other_student).role == (
+        "organizer"
+    )

@@ -78,6 +78,12 @@ class GroupIn(Schema):
     language: str = ""
     time_zone: str = "UTC"
     availability: list[str] = []
+    # Handles of further organizers, members of the community.
+    organizers: list[str] = []
+
+
+class RoleIn(Schema):
+    role: str
 
 
 class GroupPatch(Schema):
@@ -396,8 +402,12 @@ def create_group(request: HttpRequest, slug: str, payload: GroupIn) -> Any:
     community = visible_community(user, slug)
     data = payload.dict()
     data["availability"] = ",".join(data["availability"])
+    handles = [h.strip().lstrip("@") for h in data.pop("organizers") if h.strip()]
+    organizers = list(User.objects.filter(handle__in=handles, is_active=True))
+    if len(organizers) != len(set(handles)):
+        raise ValidationError({"organizers": "Some handles are unknown."})
     group = group_services.create_group(
-        user, community, group_services.GroupFields(**data)
+        user, community, group_services.GroupFields(**data), organizers=organizers
     )
     return Status(201, _group_out(user, group))
 
@@ -502,6 +512,22 @@ def remove_member(request: HttpRequest, group_id: Id, user_id: Id) -> Any:
     membership = _membership_of(group, user_id)
     group_services.leave_group(user, group, member=membership.user)
     return Status(204, None)
+
+
+@router.put(
+    "/groups/{group_id}/members/{user_id}",
+    response={200: MembershipOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def set_role(request: HttpRequest, group_id: Id, user_id: Id, payload: RoleIn) -> Any:
+    """Make a member an organizer (`organizer`) or a plain member (`member`)."""
+    user = viewer(request)
+    group = groups.visible_group(user, group_id)
+    if not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can name organizers.")
+    target = _membership_of(group, user_id).user
+    membership = group_services.set_role(user, group, target, role=payload.role)
+    return MembershipOut(group=group.pk, status=membership.status, role=membership.role)
 
 
 @router.post(

@@ -330,6 +330,46 @@ def leave_group(user: User, group: StudyGroup, *, member: User | None = None) ->
     policy.forget(target)
 
 
+def set_role(
+    user: User, group: StudyGroup, member: User, *, role: str
+) -> GroupMembership:
+    """Make an active member an organizer, or an organizer a plain member
+    (organizers and the community's teachers). The last organizer stays one."""
+    if not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can name organizers.")
+    if role not in GroupMembership.Role.values:
+        raise ValidationError({"role": "Choose organizer or member."})
+    with transaction.atomic():
+        locked = _lock(group)
+        membership = GroupMembership.objects.filter(
+            group=locked, user=member, status=GroupMembership.Status.ACTIVE
+        ).first()
+        if membership is None:
+            raise DomainError("That person is not in this group.", code="not_member")
+        organizers = GroupMembership.objects.filter(
+            group=locked, role="organizer", status="active"
+        )
+        if (
+            role == GroupMembership.Role.MEMBER
+            and membership.role == GroupMembership.Role.ORGANIZER
+            and organizers.count() == 1
+        ):
+            raise DomainError(
+                "A group needs an organizer; name another one first.",
+                code="last_organizer",
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        publish(
+            group_stream(group),
+            "member.role_changed",
+            {"group": group.pk, "user": member.pk, "role": role},
+            actor=user,
+        )
+    policy.forget(member)
+    return membership
+
+
 def save_preferences(
     user: User, *, time_zone: str, languages: str, availability: list[str] | str
 ) -> StudyPreferences:

@@ -227,6 +227,25 @@ def group_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def group_role(request: AuthedRequest, pk: int) -> HttpResponse:
+    group = selectors.visible_group(request.user, pk)
+    member = User.objects.filter(pk=parse_id(request.POST.get("member")) or 0).first()
+    if member is None:
+        raise Http404
+    try:
+        services.set_role(
+            request.user, group, member, role=request.POST.get("role", "")
+        )
+    except (ValidationError, DomainError) as error:
+        text = error.message if isinstance(error, DomainError) else error.messages[0]
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Saved the role of {member.display_name}.")
+    return _back(group)
+
+
+@require_POST
+@login_required
 def group_invite(request: AuthedRequest, pk: int) -> HttpResponse:
     group = selectors.visible_group(request.user, pk)
     form = forms.InviteForm(request.POST)
