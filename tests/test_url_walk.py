@@ -209,6 +209,8 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "group_id": "1",
         "user_id": "1",
         "hand_id": "1",
+        "feed_id": "1",
+        "course": "STAT101",
         "task_id": "1",
         "session_id": "1",
         "live_id": "1",

@@ -274,7 +274,7 @@ def test_instructor_hosts_a_live_session_from_open_to_recap(
     assert ended.status_code == 200
     assert ended.json()["recap_thread"] > 0
     assert again.status_code == 409
-    assert error_code(again) == "not_requested"
+    assert error_code(again) == "live_ended"
 
 
 def test_students_cannot_host_and_bad_input_is_refused(community, instructor, student):
@@ -395,3 +395,177 @@ def test_groups_are_created_with_organizers_who_can_be_changed(
     assert last.status_code == 409
     assert error_code(last) == "last_organizer"
     assert by_member.status_code == 403
+
+
+# --- files, tasks and calendar feeds ---------------------------------------------
+
+
+def test_members_upload_files_within_the_limits(community, student, other_student):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.api.conftest import API
+
+    group = make_group(student, community)
+    client = signed_in(student)
+    url = f"{API}/groups/{group.pk}/resources/files"
+
+    ok = client.post(
+        url, {"title": "Data", "file": SimpleUploadedFile("data.csv", b"a,b")}
+    )
+    bad_type = client.post(
+        url, {"title": "Page", "file": SimpleUploadedFile("page.exe", b"MZ")}
+    )
+    stranger = signed_in(other_student).post(
+        url, {"title": "x", "file": SimpleUploadedFile("x.csv", b"a")}
+    )
+    download = client.get(f"/g/resources/{ok.json()['id']}/")
+
+    assert ok.status_code == 201
+    assert ok.json()["file_name"] == "data.csv"
+    assert bad_type.status_code == 422
+    assert stranger.status_code == 404
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_a_task_shows_its_comments_to_members_only(community, student, other_student):
+    group = make_group(student, community)
+    task = services.create_task(student, group, title="Read")
+    services.comment_on_task(student, task, body="Started")
+
+    mine = get(signed_in(student), f"/tasks/{task.pk}")
+    theirs = get(signed_in(other_student), f"/tasks/{task.pk}")
+
+    assert [c["body"] for c in mine.json()["comments"]] == ["Started"]
+    assert theirs.status_code == 404
+    assert get(signed_in(student), "/tasks/999999").status_code == 404
+
+
+def test_calendar_feeds_are_made_listed_parsed_and_revoked(
+    community, student, other_student
+):
+    import icalendar
+
+    group = make_group(student, community)
+    start = timezone.now() + dt.timedelta(days=1)
+    services.schedule_session(
+        student,
+        group,
+        title="Weekly",
+        local_start=start.replace(tzinfo=None),
+        time_zone="Europe/Berlin",
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+    client = signed_in(student)
+
+    made = send(client, "POST", "/calendar-feeds", {"group": group.pk})
+    mine = send(client, "POST", "/calendar-feeds", {})
+    listed = get(client, "/calendar-feeds").json()
+    calendar = icalendar.Calendar.from_ical(client.get(made.json()["url"]).content)
+    other = send(
+        signed_in(other_student), "POST", "/calendar-feeds", {"group": group.pk}
+    )
+    not_theirs = send(
+        signed_in(other_student), "DELETE", f"/calendar-feeds/{mine.json()['id']}"
+    )
+    revoked = send(client, "DELETE", f"/calendar-feeds/{made.json()['id']}")
+
+    assert made.status_code == mine.status_code == 201
+    assert {f["id"] for f in listed} == {made.json()["id"], mine.json()["id"]}
+    events = [c for c in calendar.walk("VEVENT")]
+    assert [str(e["SUMMARY"]) for e in events] == ["Weekly"]
+    assert "RRULE" in events[0]
+    assert other.status_code == 404
+    assert not_theirs.status_code == 404
+    assert revoked.status_code == 204
+    assert client.get(made.json()["url"]).status_code == 404
+
+
+# --- the library -------------------------------------------------------------------
+
+
+def test_library_items_are_rated_saved_commented_recommended_and_exported(
+    community, student, instructor
+):
+    client = signed_in(student)
+    item = send(
+        client,
+        "POST",
+        f"/communities/{community.slug}/library",
+        {"title": "On proofs", "doi": "doi:10.1145/123.456", "course": "MATH1"},
+    ).json()
+    iid = item["id"]
+
+    useful = send(client, "PUT", f"/library/{iid}/useful")
+    useful_again = send(client, "PUT", f"/library/{iid}/useful")
+    saved = send(client, "PUT", f"/reading-list/{iid}")
+    listed = get(client, "/reading-list").json()
+    commented = send(client, "POST", f"/library/{iid}/comments", {"body": "Clear"})
+    empty = send(client, "POST", f"/library/{iid}/comments", {"body": " "})
+    comments = get(client, f"/library/{iid}/comments").json()
+    by_student = send(client, "PUT", f"/library/{iid}/recommendations/MATH1")
+    teacher = signed_in(instructor)
+    recommended = send(teacher, "PUT", f"/library/{iid}/recommendations/MATH1")
+    twice = send(teacher, "PUT", f"/library/{iid}/recommendations/MATH1")
+    exported = get(client, f"/communities/{community.slug}/library/export.bib")
+    unmarked = send(client, "DELETE", f"/library/{iid}/useful")
+    unsaved = send(client, "DELETE", f"/reading-list/{iid}")
+    shown = get(client, f"/library/{iid}").json()
+
+    assert item["doi"] == "10.1145/123.456"
+    assert useful.json() == useful_again.json() == {"is_on": True}
+    assert saved.json() == {"is_on": True}
+    assert [i["id"] for i in listed] == [iid]
+    assert commented.status_code == 201
+    assert empty.status_code == 422
+    assert [c["body"] for c in comments] == ["Clear"]
+    assert by_student.status_code == 403
+    assert recommended.json() == {"course": "MATH1"}
+    assert twice.status_code == 409
+    assert "On proofs" in exported.content.decode()
+    assert unmarked.json() == unsaved.json() == {"is_on": False}
+    assert shown["useful_count"] == 0
+    assert shown["recommended_for"] == ["MATH1"]
+
+
+def test_group_shelves_are_for_members_only(community, student, other_student):
+    group = make_group(student, community, visibility="hidden")
+    client = signed_in(student)
+
+    added = send(client, "POST", f"/groups/{group.pk}/library", {"title": "Our notes"})
+    shelf = get(client, f"/groups/{group.pk}/library").json()
+    exported = get(client, f"/groups/{group.pk}/library/export.bib")
+    stranger = signed_in(other_student)
+
+    assert added.status_code == 201
+    assert [i["title"] for i in shelf["items"]] == ["Our notes"]
+    assert "Our notes" in exported.content.decode()
+    assert get(stranger, f"/groups/{group.pk}/library").status_code == 404
+    assert get(stranger, f"/groups/{group.pk}/library/export.bib").status_code == 404
+    assert get(stranger, f"/library/{added.json()['id']}").status_code == 404
+    assert (
+        send(stranger, "PUT", f"/reading-list/{added.json()['id']}").status_code == 404
+    )
+    assert (
+        send(
+            stranger, "POST", f"/groups/{group.pk}/library", {"title": "x"}
+        ).status_code
+        == 404
+    )
+
+
+def test_only_the_adder_or_a_moderator_deletes_an_item(
+    community, student, other_student, moderator
+):
+    item = send(
+        signed_in(student),
+        "POST",
+        f"/communities/{community.slug}/library",
+        {"title": "Keep me"},
+    ).json()
+
+    peer = send(signed_in(other_student), "DELETE", f"/library/{item['id']}")
+    mod = send(signed_in(moderator), "DELETE", f"/library/{item['id']}")
+
+    assert peer.status_code == 403
+    assert mod.status_code == 204
+    assert send(signed_in(moderator), "DELETE", "/library/999999").status_code == 404

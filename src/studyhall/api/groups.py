@@ -10,7 +10,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from studyhall import policy
 from studyhall.accounts.models import User
@@ -23,6 +25,7 @@ from studyhall.discussions.selectors import visible_community
 from studyhall.groups import selectors as groups
 from studyhall.groups import services as group_services
 from studyhall.groups.models import (
+    CalendarFeed,
     GroupMembership,
     Resource,
     StudyGroup,
@@ -147,6 +150,27 @@ class CommentOut(Schema):
 
 class NotesIn(Schema):
     notes: str
+
+
+class TaskDetail(Schema):
+    id: int
+    title: str
+    status: str
+    assignee: int | None
+    due_date: dt.date | None
+    comments: list[CommentOut]
+
+
+class FeedIn(Schema):
+    # A group's sessions only; leave out for all your sessions.
+    group: int | None = None
+
+
+class FeedOut(Schema):
+    id: int
+    group: int | None
+    url: str
+    created_at: dt.datetime
 
 
 class TaskOut(Schema):
@@ -341,7 +365,7 @@ def _session_out(view: groups.SessionView) -> SessionOut:
     )
 
 
-def _item_out(item: LibraryItem) -> ItemOut:
+def item_out(item: LibraryItem) -> ItemOut:
     return ItemOut(
         id=item.pk,
         kind=item.kind,
@@ -614,6 +638,46 @@ def add_resource(request: HttpRequest, group_id: Id, payload: ResourceIn) -> Any
 
 
 @router.post(
+    "/groups/{group_id}/resources/files",
+    response={201: ResourceOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def upload_resource(
+    request: HttpRequest,
+    group_id: Id,
+    title: Form[str],
+    file: File[UploadedFile],
+) -> Any:
+    """Share a file with the group (multipart form: `title`, `file`); the same
+    size and type limits as the page, and it downloads as an attachment."""
+    user = viewer(request)
+    resource = group_services.add_resource(
+        user, groups.group_space(user, group_id), title=title, upload=file
+    )
+    return Status(201, _resource_out(resource))
+
+
+@router.get("/tasks/{task_id}", response={200: TaskDetail, **ERRORS}, auth=ANYONE)
+def get_task(request: HttpRequest, task_id: Id) -> Any:
+    """One task of a group's board with its comments (members only)."""
+    task = groups.visible_task(viewer(request), task_id)
+    comments = task.comments.all()[:500]
+    return TaskDetail(
+        **_task_out(task).dict(),
+        comments=[
+            CommentOut(
+                id=c.pk,
+                task=c.task_id,
+                author=c.author_id,
+                body=c.body,
+                created_at=c.created_at,
+            )
+            for c in comments
+        ],
+    )
+
+
+@router.post(
     "/tasks/{task_id}/comments", response={201: CommentOut, **ERRORS}, auth=SIGNED_IN
 )
 def comment_on_task(request: HttpRequest, task_id: Id, payload: CommentIn) -> Any:
@@ -735,6 +799,46 @@ def rsvp(request: HttpRequest, session_id: Id, payload: RSVPIn) -> Any:
     return RSVPIn(answer=row.answer)
 
 
+# --- calendar feeds -------------------------------------------------------------
+
+
+def _feed_out(request: HttpRequest, feed: CalendarFeed) -> FeedOut:
+    path = reverse("groups:feed", kwargs={"token": feed.token})
+    return FeedOut(
+        id=feed.pk,
+        group=feed.group_id,
+        url=request.build_absolute_uri(path),
+        created_at=feed.created_at,
+    )
+
+
+@router.get("/calendar-feeds", response={200: list[FeedOut], **ERRORS}, auth=SIGNED_IN)
+def list_feeds(request: HttpRequest) -> Any:
+    """Your private iCalendar addresses that still work."""
+    return [_feed_out(request, f) for f in groups.feeds_of(viewer(request))]
+
+
+@router.post("/calendar-feeds", response={201: FeedOut, **ERRORS}, auth=SIGNED_IN)
+def create_feed(request: HttpRequest, payload: FeedIn) -> Any:
+    """Make a private iCalendar address of all your sessions, or of one group's."""
+    user = viewer(request)
+    group = groups.group_space(user, payload.group) if payload.group else None
+    return Status(201, _feed_out(request, group_services.create_feed(user, group)))
+
+
+@router.delete(
+    "/calendar-feeds/{feed_id}", response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def revoke_feed(request: HttpRequest, feed_id: Id) -> Any:
+    """Stop an address from working; calendars using it get nothing more."""
+    user = viewer(request)
+    feed = CalendarFeed.objects.filter(pk=feed_id, user=user).first()
+    if feed is None:
+        raise Http404("No such feed.")
+    group_services.revoke_feed(user, feed)
+    return Status(204, None)
+
+
 # --- library ----------------------------------------------------------------------
 
 
@@ -757,7 +861,7 @@ def list_library(
         items, scope=f"library:{community.pk}", cursor=cursor, limit=limit
     )
     return {
-        "items": [_item_out(i) for i in page.items],
+        "items": [item_out(i) for i in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -772,7 +876,7 @@ def add_item(request: HttpRequest, slug: str, payload: ItemIn) -> Any:
     item = library_services.add_item(
         user, community, library_services.ItemFields(**payload.dict())
     )
-    return Status(201, _item_out(library.visible_item(user, item.pk)))
+    return Status(201, item_out(library.visible_item(user, item.pk)))
 
 
 @router.post(
@@ -787,13 +891,22 @@ def import_bibtex(request: HttpRequest, slug: str, payload: BibtexIn) -> Any:
     made = library_services.import_bibtex(
         user, community, payload.bibtex, course=payload.course
     )
-    return Status(201, [_item_out(i) for i in made])
+    return Status(201, [item_out(i) for i in made])
 
 
 @router.get("/library/{item_id}", response={200: ItemOut, **ERRORS}, auth=ANYONE)
 def get_item(request: HttpRequest, item_id: Id) -> Any:
     """Show one library item."""
-    return _item_out(library.visible_item(viewer(request), item_id))
+    return item_out(library.visible_item(viewer(request), item_id))
+
+
+# Beside GET: a path belongs to one router, or its other methods answer 405.
+@router.delete("/library/{item_id}", response={204: None, **ERRORS}, auth=SIGNED_IN)
+def delete_item(request: HttpRequest, item_id: Id) -> Any:
+    """Remove an item: whoever added it, or a moderator."""
+    user = viewer(request)
+    library_services.delete_item(user, library.visible_item(user, item_id))
+    return Status(204, None)
 
 
 # --- live sessions ----------------------------------------------------------------
