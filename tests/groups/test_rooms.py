@@ -197,3 +197,47 @@ def test_a_mention_in_a_group_room_reaches_only_its_members(
     message = say(student, group.room, body=f"@{other_student.handle} and @carol, look")
 
     assert set(message.mentions.values_list("user_id", flat=True)) == {other_student.pk}
+
+
+def test_can_and_visible_agree_on_group_rooms_for_every_role(
+    student, other_student, moderator, instructor, owner, outsider, community
+):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    group = make_group(student, community, visibility="hidden")
+    services.invite_to_group(student, group, other_student)
+    invited_only = other_student
+    people = [student, invited_only, moderator, instructor, owner, outsider, admin]
+
+    for person in people:
+        fresh(person)
+        listed = policy.visible(person, Room.objects.filter(group=group)).exists()
+        messages = policy.visible(person, Message.objects.filter(room__group=group))
+
+        assert policy.can(person, Action.VIEW, group.room) is listed, person
+        assert messages.count() == 0
+    assert {p for p in people if policy.can(p, Action.VIEW, group.room)} == {
+        student,
+        admin,
+    }
+
+
+def test_chat_messages_cite_library_items_as_link_cards(student, community):
+    from studyhall.library import services as library
+
+    item = library.add_item(
+        student, community, library.ItemFields(title="Attention", authors="Vaswani")
+    )
+    group = make_group(student, community)
+    shelf = library.add_item(
+        student, community, library.ItemFields(title="Shelf secret"), group=group
+    )
+
+    message = say(
+        student, group.room, body=f"See [[lib:{item.pk}]] and [[lib:{shelf.pk}]]"
+    )
+
+    assert f'class="cite-card" href="/library/{item.pk}/"' in message.body_html
+    assert "Shelf secret" not in message.body_html
+    assert f"[[lib:{shelf.pk}]]" in message.body_html

@@ -74,3 +74,11 @@ def test_search_page_shows_no_trace_of_a_hidden_group(
     assert "Zanzibarian" not in body
     assert "Quiet" not in body
     assert "1 result" not in body
+
+
+def test_site_administrators_find_hidden_group_threads(hidden_thread):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+
+    assert _search(admin, "quokkalogy").total == 1

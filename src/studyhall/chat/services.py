@@ -38,6 +38,7 @@ from studyhall.core.markdown import extract_mentions, render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Category, Thread
 from studyhall.groups.models import StudyGroup
+from studyhall.library.selectors import citation_resolver
 from studyhall.policy import Action
 from studyhall.realtime.access import notify_access_changed
 from studyhall.realtime.services import broadcast, publish
@@ -367,7 +368,8 @@ def _mentionable(room: Room, author: User, handles: list[str]) -> dict[str, User
 
 
 def render_message(room: Room, author: User, body: str) -> tuple[str, list[User]]:
-    """Render a message's Markdown like a post; return the HTML and who is mentioned."""
+    """Render a message's Markdown like a post, library citations included;
+    return the HTML and who is mentioned."""
     known = _mentionable(room, author, extract_mentions(body))
 
     def resolve(handle: str) -> str | None:
@@ -376,7 +378,11 @@ def render_message(room: Room, author: User, body: str) -> tuple[str, list[User]
             return None
         return reverse("accounts:profile", kwargs={"handle": person.handle})
 
-    return render_markdown(body, resolve_mention=resolve), list(known.values())
+    # A room's people can all read its community's library, so items of that
+    # library become link cards; group shelves and conversations stay plain.
+    citations = citation_resolver(room.community_id if not room.is_direct else None)
+    html = render_markdown(body, resolve_mention=resolve, resolve_citation=citations)
+    return html, list(known.values())
 
 
 def message_payload(message: Message) -> dict[str, Any]:
