@@ -569,3 +569,55 @@ def test_only_the_adder_or_a_moderator_deletes_an_item(
     assert peer.status_code == 403
     assert mod.status_code == 204
     assert send(signed_in(moderator), "DELETE", "/library/999999").status_code == 404
+
+
+# --- flat query counts ---------------------------------------------------------------
+
+
+def _count(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, path)
+    assert response.status_code == 200, path
+    return len(queries)
+
+
+def _busy_group(community, n):
+    from studyhall.library import services as library
+
+    organizer = make_member(community, "instructor")
+    group = make_group(organizer, community, capacity=400)
+    for i in range(n):
+        member = make_member(community, "student")
+        services.join_group(member, group)
+        services.add_resource(
+            member, group, title=f"R{i}", url=f"https://example.org/{i}"
+        )
+        item = library.add_item(
+            member, community, library.ItemFields(title=f"I{i}"), group=group
+        )
+        library.comment_on_item(member, item, body="ok")
+        live_services.open_live_session(organizer, community, title=f"L{i}")
+    return organizer, group
+
+
+def test_group_api_lists_cost_the_same_at_any_size():
+    from tests.factories import CommunityFactory
+
+    small_community, large_community = CommunityFactory(), CommunityFactory()
+    small_host, small = _busy_group(small_community, 2)
+    large_host, large = _busy_group(large_community, 20)
+
+    def counts(client, group):
+        item = group.library_items.first()
+        return [
+            _count(client, f"/groups/{group.pk}/members"),
+            _count(client, f"/groups/{group.pk}/resources"),
+            _count(client, f"/groups/{group.pk}/library"),
+            _count(client, f"/library/{item.pk}/comments"),
+            _count(client, f"/communities/{group.community.slug}/live"),
+        ]
+
+    assert counts(signed_in(small_host), small) == counts(signed_in(large_host), large)

@@ -482,7 +482,7 @@ def update_group(request: HttpRequest, group_id: Id, payload: GroupPatch) -> Any
 def list_members(request: HttpRequest, group_id: Id) -> Any:
     """The group's members; its members also see invitations and requests."""
     user = viewer(request)
-    page = groups.group_page(user, groups.visible_group(user, group_id))
+    members, pending = groups.group_members(user, groups.visible_group(user, group_id))
     return [
         MemberOut(
             user=m.user_id,
@@ -491,7 +491,7 @@ def list_members(request: HttpRequest, group_id: Id) -> Any:
             role=m.role,
             status=m.status,
         )
-        for m in [*page.members, *page.pending]
+        for m in [*members, *pending]
     ]
 
 
