@@ -241,3 +241,19 @@ def test_chat_messages_cite_library_items_as_link_cards(student, community):
     assert f'class="cite-card" href="/library/{item.pk}/"' in message.body_html
     assert "Shelf secret" not in message.body_html
     assert f"[[lib:{shelf.pk}]]" in message.body_html
+
+
+def test_members_mute_the_group_room_and_its_unread_count_hides(
+    client, student, other_student, community
+):
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+    fresh(other_student)
+    say(student, group.room, body="Ping")
+
+    chat.set_muted(other_student, group.room, muted=True)
+    client.force_login(other_student)
+    page = client.get(f"/g/{group.pk}/").content.decode()
+
+    assert RoomMember.objects.get(room=group.room, user=other_student).is_muted
+    assert "1 unread" not in page
