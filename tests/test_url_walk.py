@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 SECRET = "Zanzibar-private-7731"
 DM_SECRET = "Kestrel-direct-4410"
+GROUP_SECRET = "Osprey-hidden-group-2209"
 SHY_NAME = "Quietly Anonymous-Person"
 SKIP_PREFIXES = ("admin/", "healthz")
 # Searches that would find the private and anonymous posts if they leaked
@@ -97,6 +98,13 @@ def world():
     people["outsider"] = UserFactory()
     # Study groups, the library and live sessions: private text in each.
     make_group(people["student"], private, name=f"{SECRET} circle")
+    # A hidden group and its room: only its one member, the student, sees them.
+    hideout = make_group(
+        people["student"], private, name=f"{GROUP_SECRET} den", visibility="hidden"
+    )
+    chat_services.send_message(
+        people["student"], hideout.room, body=f"Den {GROUP_SECRET}"
+    )
     library.add_item(
         people["student"], private, library.ItemFields(title=f"{SECRET} paper")
     )
@@ -199,6 +207,10 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "room_id": str(world["room"].pk),
         "message_id": str(world["message"].pk),
         "group_id": "1",
+        "user_id": "1",
+        "hand_id": "1",
+        "feed_id": "1",
+        "course": "STAT101",
         "task_id": "1",
         "session_id": "1",
         "live_id": "1",
@@ -225,7 +237,8 @@ def group_paths(world: dict[str, Any]) -> list[str]:
     from studyhall.library.models import LibraryItem
     from studyhall.live.models import LiveSession
 
-    group = StudyGroup.objects.get(community=world["community"])
+    group = StudyGroup.objects.get(community=world["community"], visibility="open")
+    hideout = StudyGroup.objects.get(community=world["community"], visibility="hidden")
     item = LibraryItem.objects.get(community=world["community"])
     session = LiveSession.objects.get(community=world["community"])
     return [
@@ -240,6 +253,11 @@ def group_paths(world: dict[str, Any]) -> list[str]:
         f"/api/v1/live/{session.pk}",
         "/api/v1/communities/hidden-seminar/groups",
         "/api/v1/communities/hidden-seminar/library",
+        "/api/v1/communities/hidden-seminar/live",
+        f"/g/{hideout.pk}/",
+        f"/chat/r/{hideout.room.pk}/",
+        f"/api/v1/groups/{hideout.pk}/members",
+        f"/api/v1/rooms/{hideout.room.pk}/messages",
     ]
 
 
@@ -322,6 +340,8 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
         body = response.content.decode(errors="replace")
         if who not in {"student", "peer"}:
             assert DM_SECRET not in body, (who, path)
+        if who != "student":
+            assert GROUP_SECRET not in body, (who, path)
         if not is_member:
             assert SECRET not in body, (who, path)
             # A suspended member is told where they were suspended; nothing more.

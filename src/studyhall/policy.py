@@ -172,8 +172,10 @@ class Snapshot:
     pending: set[int] = field(default_factory=set)
     # Chat rooms the person belongs to, loaded on first chat question (one query).
     rooms: set[int] | None = None
-    # Study-group memberships, loaded on first use: group id -> (role, status).
+    # Study-group memberships, loaded on first use: group id -> (role, status),
+    # and the community of each of those groups.
     groups: dict[int, tuple[str, str]] | None = None
+    group_communities: dict[int, int] = field(default_factory=dict)
     hidden_boards: frozenset[int] | None = None
     # Communities where the person is muted (reads only), and where they are
     # suspended or banned (no role at all, and no rejoining).
@@ -429,6 +431,10 @@ def _can_view_room(snap: Snapshot, room: Room) -> bool:
     if room.kind == Room.Kind.DIRECT:
         # Direct conversations are private to their parties, administrators included.
         return room.pk in _room_ids(snap)
+    if room.kind == Room.Kind.GROUP:
+        # A study group's room follows the group: its active members, as long
+        # as they still belong to the community, see it; nobody else does.
+        return snap.is_superuser or room.group_id in _space_groups(snap)
     assert room.community_id is not None
     role = snap.role_in(room.community_id)
     if role is None:
@@ -447,19 +453,23 @@ def _can_room(snap: Snapshot, action: Action, room: Room) -> bool:
         return False
     is_member = room.pk in _room_ids(snap)
     if action is Action.JOIN:
+        # Nobody joins or leaves a group's room by itself: it follows the group.
         return (
             not room.is_direct
+            and not room.is_group
             and not room.is_archived
             and room.access == Room.Access.PUBLIC
             and not is_member
         )
     if action is Action.LEAVE:
-        return is_member
+        return is_member and not room.is_group
     if action is Action.SEND_MESSAGE:
         return not room.is_archived
     if action is Action.MANAGE_ROOM:
         if room.is_direct:
             return room.created_by_id == snap.user_id
+        if room.is_group:
+            return False
         assert room.community_id is not None
         return snap.role_in(room.community_id) in TEACHING_ROLES
     raise TypeError(f"no rule for {action} on a room")
@@ -658,11 +668,14 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(Q(mentee_id=snap.user_id) | Q(mentor_id=snap.user_id))
     if model is Document:
         # Every document kind indexed so far shares its community's
-        # visibility; deleted and hidden content is never indexed.
+        # visibility; deleted and hidden content is never indexed. Threads on
+        # the boards of hidden study groups are left out for non-members here,
+        # so not even the count of results reveals them.
         return queryset.filter(
             Q(scope=Document.Scope.COMMUNITY)
             & Q(community__isnull=False)
             & _visible_communities_q(snap, "community__")
+            & _not_in_hidden_board_q(snap, "thread_id")
         )
     raise TypeError(f"no visibility rule for {model.__name__}")
 
@@ -692,16 +705,24 @@ def _visible_rooms_q(snap: Snapshot, prefix: str) -> Q:
     mine = list(_room_ids(snap))
     direct = Q(**{f"{prefix}kind": Room.Kind.DIRECT, f"{prefix}pk__in": mine})
     in_community = Q(**{f"{prefix}kind": Room.Kind.COMMUNITY})
+    of_group = Q(**{f"{prefix}kind": Room.Kind.GROUP})
     if snap.is_superuser:
-        return direct | in_community
+        return direct | in_community | of_group
+    of_group &= Q(**{f"{prefix}group_id__in": _space_groups(snap)})
     moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
     open_to_me = Q(**{f"{prefix}access": Room.Access.PUBLIC}) | Q(
         **{f"{prefix}pk__in": mine}
     )
     if moderated:
         open_to_me |= Q(**{f"{prefix}community_id__in": moderated})
-    return direct | (
-        in_community & Q(**{f"{prefix}community_id__in": list(snap.roles)}) & open_to_me
+    return (
+        direct
+        | of_group
+        | (
+            in_community
+            & Q(**{f"{prefix}community_id__in": list(snap.roles)})
+            & open_to_me
+        )
     )
 
 
@@ -755,10 +776,13 @@ def _group_memberships(snap: Snapshot) -> dict[int, tuple[str, str]]:
     if snap.groups is None:
         snap.groups = {}
         if snap.user_id is not None:
-            rows = GroupMembership.objects.filter(user_id=snap.user_id).values_list(
-                "group_id", "role", "status"
+            rows = list(
+                GroupMembership.objects.filter(user_id=snap.user_id).values_list(
+                    "group_id", "role", "status", "group__community_id"
+                )
             )
-            snap.groups = {g: (role, status) for g, role, status in rows}
+            snap.groups = {g: (role, status) for g, role, status, _c in rows}
+            snap.group_communities = {g: c for g, _r, _s, c in rows}
     return snap.groups
 
 
@@ -767,6 +791,15 @@ def _active_groups(snap: Snapshot) -> list[int]:
         g
         for g, (_role, status) in _group_memberships(snap).items()
         if status == GroupMembership.Status.ACTIVE
+    ]
+
+
+def _space_groups(snap: Snapshot) -> list[int]:
+    """Return the groups whose members-only space the person sees: active
+    memberships in communities where they still hold a role (not banned,
+    suspended or gone). Site administrators are let through by the callers."""
+    return [
+        g for g in _active_groups(snap) if snap.group_communities.get(g) in snap.roles
     ]
 
 
@@ -801,6 +834,19 @@ def _not_hidden_board_q(snap: Snapshot, prefix: str) -> Q:
     return ~Q(**{f"{prefix}study_group__in": hidden})
 
 
+def _not_in_hidden_board_q(snap: Snapshot, thread_field: str) -> Q:
+    """Match rows whose thread (by id) is not on the board of a hidden group the
+    person is not in; rows without a thread match."""
+    if snap.is_superuser:
+        return Q()
+    hidden = Thread.objects.filter(~_not_hidden_board_q(snap, "category__")).values(
+        "pk"
+    )
+    return Q(**{f"{thread_field}__isnull": True}) | ~Q(
+        **{f"{thread_field}__in": hidden}
+    )
+
+
 def group_status(user: Any, group: StudyGroup) -> tuple[str, str] | None:
     """Return the person's (role, status) in the group, or None."""
     return _group_memberships(snapshot(user)).get(group.pk)
@@ -831,7 +877,8 @@ def _can_group(snap: Snapshot, action: Action, group: StudyGroup) -> bool:
     is_active = entry is not None and entry[1] == GroupMembership.Status.ACTIVE
     role = snap.role_in(group.community_id)
     if action is Action.VIEW_GROUP_SPACE:
-        return is_active or snap.is_superuser
+        # A ban or suspension in the community also closes its groups' spaces.
+        return snap.is_superuser or (is_active and role is not None)
     if action is Action.LEAVE:
         return entry is not None
     if role is None or not snap.is_verified:
@@ -907,7 +954,7 @@ def _visible_library_q(snap: Snapshot) -> Q:
     q = _visible_communities_q(snap, "community__")
     if snap.is_superuser:
         return q
-    return q & (Q(group__isnull=True) | Q(group_id__in=_active_groups(snap)))
+    return q & (Q(group__isnull=True) | Q(group_id__in=_space_groups(snap)))
 
 
 def _visible_live_q(snap: Snapshot) -> Q:

@@ -1,5 +1,6 @@
 """Study group, library and session pages in real Chromium, checked by axe:
-find a group, join it, add a task, answer a session, open the library."""
+find a group, join it, visit its chat room, add a task, answer a session,
+open the library."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def test_find_join_plan_and_read(page):
     click_through(page, found.get_by_role("link", name="Bayes club"))
     click_through(page, page.get_by_role("button", name="Join Bayes club"))
     expect(page.get_by_text("You joined Bayes club.")).to_be_visible()
+    click_through(page, page.get_by_role("link", name="Open the group's chat room"))
+    expect(page.get_by_role("heading", name="#Bayes club")).to_be_visible()
+    click_through(page, page.get_by_role("link", name="Bayes club", exact=True))
 
     page.get_by_label("Task").fill("Solve exercise 4.2")
     click_through(page, page.get_by_role("button", name="Add task"))

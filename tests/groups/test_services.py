@@ -302,3 +302,45 @@ def test_feeds_are_revocable_and_private(student, other_student, community):
         selectors.feed_by_token(feed.token)
     with pytest.raises(Http404):
         services.create_feed(other_student, group)
+
+
+def test_organizer_names_another_organizer_who_then_manages(
+    student, other_student, community
+):
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+
+    services.set_role(student, group, other_student, role="organizer")
+    fresh(other_student)
+
+    assert policy.can(other_student, Action.MANAGE_GROUP, group)
+
+
+def test_the_last_organizer_cannot_step_down_but_can_after_naming_another(
+    student, other_student, community
+):
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+
+    with pytest.raises(DomainError):
+        services.set_role(student, group, student, role="member")
+    services.set_role(student, group, other_student, role="organizer")
+    services.set_role(student, group, student, role="member")
+    services.leave_group(student, group)
+
+    assert not GroupMembership.objects.filter(group=group, user=student).exists()
+
+
+def test_members_cannot_name_organizers_and_outsiders_are_refused(
+    student, other_student, outsider, community
+):
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+    fresh(other_student)
+
+    with pytest.raises(PermissionDenied):
+        services.set_role(other_student, group, other_student, role="organizer")
+    with pytest.raises(DomainError):
+        services.set_role(student, group, outsider, role="organizer")
+    with pytest.raises(ValidationError):
+        services.set_role(student, group, other_student, role="boss")

@@ -173,3 +173,89 @@ def test_person_creates_joins_and_schedules_through_the_pages(
     page = client.get(f"/g/{pk}/").content.decode()
     assert "Kickoff" in page and "Leave the group" in page
     assert client.get("/groups/mine/").status_code == 200
+
+
+def test_group_page_links_members_to_the_group_room(
+    client, student, other_student, community
+):
+    group = make_group(student, community, name="Stats crew")
+    client.force_login(student)
+    member_page = client.get(f"/g/{group.pk}/").content.decode()
+    client.force_login(other_student)
+    outsider_page = client.get(f"/g/{group.pk}/").content.decode()
+
+    room_url = f"/chat/r/{group.room.pk}/"
+    assert room_url in member_page
+    assert room_url not in outsider_page
+    assert client.get(room_url).status_code == 404
+
+
+def test_group_room_shows_in_the_chat_list_and_links_back(
+    client, student, other_student, community
+):
+    group = make_group(student, community, name="Stats crew")
+    services.join_group(other_student, group)
+    client.force_login(other_student)
+
+    home = client.get("/chat/").content.decode()
+    room = client.get(f"/chat/r/{group.room.pk}/").content.decode()
+    rooms = client.get(f"/c/{community.slug}/chat/").content.decode()
+
+    assert f"/chat/r/{group.room.pk}/" in home
+    assert "study group in" in home
+    assert f'href="/g/{group.pk}/"' in room
+    assert f"/chat/r/{group.room.pk}/" not in rooms
+
+
+def test_members_post_in_the_group_room_without_javascript(
+    client, student, other_student, community
+):
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+    client.force_login(other_student)
+
+    response = client.post(
+        f"/chat/r/{group.room.pk}/send/", {"body": "Hello group", "client_id": "a1"}
+    )
+
+    assert response.status_code == 302
+    assert group.room.messages.get().body == "Hello group"
+
+
+def test_organizer_declines_a_request_from_the_page(
+    client, student, other_student, community
+):
+    from studyhall.groups.models import GroupMembership
+
+    group = make_group(student, community, visibility="request")
+    services.join_group(other_student, group)
+    client.force_login(student)
+    page = client.get(f"/g/{group.pk}/").content.decode()
+
+    response = client.post(
+        f"/g/{group.pk}/leave/", {"member": other_student.pk}, follow=True
+    )
+
+    assert f"Decline {other_student.display_name}" in page
+    assert not GroupMembership.objects.filter(group=group, user=other_student).exists()
+    assert "is no longer in the group" in response.content.decode()
+
+
+def test_organizer_names_an_organizer_from_the_page(
+    client, student, other_student, community
+):
+    from studyhall.groups.models import GroupMembership
+
+    group = make_group(student, community)
+    services.join_group(other_student, group)
+    client.force_login(student)
+    page = client.get(f"/g/{group.pk}/").content.decode()
+
+    client.post(
+        f"/g/{group.pk}/role/", {"member": other_student.pk, "role": "organizer"}
+    )
+
+    assert f"Make {other_student.display_name} an organizer" in page
+    assert GroupMembership.objects.get(group=group, user=other_student).role == (
+        "organizer"
+    )

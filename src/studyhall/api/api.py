@@ -20,6 +20,8 @@ from studyhall.api import (
     chat,
     communities,
     groups,
+    library,
+    live,
     moderation,
     privacy,
     profiles,
@@ -121,6 +123,8 @@ api.add_router("", threads.router)
 api.add_router("", notifications.router)
 api.add_router("", chat.router)
 api.add_router("", groups.router)
+api.add_router("", live.router)
+api.add_router("", library.router)
 api.add_router("", recognition_router)
 api.add_router("", profiles.router)
 api.add_router("", search.router)

@@ -8,23 +8,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from studyhall import policy
+from studyhall.accounts.models import User
 from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
 from studyhall.api.params import Cursor, Id, Limit
 from studyhall.api.schemas import ERRORS
 from studyhall.api.security import ANYONE, SIGNED_IN, viewer
+from studyhall.chat import selectors as chat_selectors
 from studyhall.discussions.selectors import visible_community
 from studyhall.groups import selectors as groups
 from studyhall.groups import services as group_services
-from studyhall.groups.models import StudyGroup, StudySession, Task
+from studyhall.groups.models import (
+    CalendarFeed,
+    GroupMembership,
+    Resource,
+    StudyGroup,
+    StudySession,
+    Task,
+)
 from studyhall.library import selectors as library
 from studyhall.library import services as library_services
 from studyhall.library.models import LibraryItem
 from studyhall.live import selectors as live_selectors
 from studyhall.live import services as live_services
+from studyhall.policy import Action
 
 router = Router(tags=["groups"])
 
@@ -48,6 +61,8 @@ class GroupOut(Schema):
     time_zone: str
     availability: list[str]
     my_status: str | None
+    # The group's chat room, for its members (GET /groups/<id> only).
+    room: int | None = None
 
 
 class GroupList(Schema):
@@ -66,12 +81,96 @@ class GroupIn(Schema):
     language: str = ""
     time_zone: str = "UTC"
     availability: list[str] = []
+    # Handles of further organizers, members of the community.
+    organizers: list[str] = []
+
+
+class RoleIn(Schema):
+    role: str
+
+
+class GroupPatch(Schema):
+    """Only the fields sent change; the others keep their values."""
+
+    name: str | None = None
+    goal: str | None = None
+    course: str | None = None
+    subject: str | None = None
+    exam_date: dt.date | None = None
+    capacity: int | None = None
+    visibility: str | None = None
+    language: str | None = None
+    time_zone: str | None = None
+    availability: list[str] | None = None
 
 
 class MembershipOut(Schema):
     group: int
     status: str
     role: str
+
+
+class MemberOut(Schema):
+    user: int
+    handle: str
+    name: str
+    role: str
+    status: str
+
+
+class InviteIn(Schema):
+    handle: str
+
+
+class ResourceOut(Schema):
+    id: int
+    title: str
+    url: str
+    file_name: str
+    size: int
+    added_by: int
+
+
+class ResourceIn(Schema):
+    title: str
+    url: str
+
+
+class CommentIn(Schema):
+    body: str
+
+
+class CommentOut(Schema):
+    id: int
+    task: int
+    author: int
+    body: str
+    created_at: dt.datetime
+
+
+class NotesIn(Schema):
+    notes: str
+
+
+class TaskDetail(Schema):
+    id: int
+    title: str
+    status: str
+    assignee: int | None
+    due_date: dt.date | None
+    comments: list[CommentOut]
+
+
+class FeedIn(Schema):
+    # A group's sessions only; leave out for all your sessions.
+    group: int | None = None
+
+
+class FeedOut(Schema):
+    id: int
+    group: int | None
+    url: str
+    created_at: dt.datetime
 
 
 class TaskOut(Schema):
@@ -228,6 +327,17 @@ def _group_out(user: Any, group: StudyGroup) -> GroupOut:
     )
 
 
+def _resource_out(resource: Resource) -> ResourceOut:
+    return ResourceOut(
+        id=resource.pk,
+        title=resource.title,
+        url=resource.url,
+        file_name=resource.file_name,
+        size=resource.size,
+        added_by=resource.added_by_id,
+    )
+
+
 def _task_out(task: Task) -> TaskOut:
     return TaskOut(
         id=task.pk,
@@ -255,7 +365,7 @@ def _session_out(view: groups.SessionView) -> SessionOut:
     )
 
 
-def _item_out(item: LibraryItem) -> ItemOut:
+def item_out(item: LibraryItem) -> ItemOut:
     return ItemOut(
         id=item.pk,
         kind=item.kind,
@@ -316,17 +426,167 @@ def create_group(request: HttpRequest, slug: str, payload: GroupIn) -> Any:
     community = visible_community(user, slug)
     data = payload.dict()
     data["availability"] = ",".join(data["availability"])
+    handles = [h.strip().lstrip("@") for h in data.pop("organizers") if h.strip()]
+    organizers = list(User.objects.filter(handle__in=handles, is_active=True))
+    if len(organizers) != len(set(handles)):
+        raise ValidationError({"organizers": "Some handles are unknown."})
     group = group_services.create_group(
-        user, community, group_services.GroupFields(**data)
+        user, community, group_services.GroupFields(**data), organizers=organizers
     )
     return Status(201, _group_out(user, group))
 
 
 @router.get("/groups/{group_id}", response={200: GroupOut, **ERRORS}, auth=ANYONE)
 def get_group(request: HttpRequest, group_id: Id) -> Any:
-    """Show one group."""
+    """Show one group; its members also get the id of its chat room."""
     user = viewer(request)
-    return _group_out(user, groups.visible_group(user, group_id))
+    group = groups.visible_group(user, group_id)
+    out = _group_out(user, group)
+    room = chat_selectors.group_room(user, group)
+    out.room = room.pk if room is not None else None
+    return out
+
+
+@router.patch("/groups/{group_id}", response={200: GroupOut, **ERRORS}, auth=SIGNED_IN)
+def update_group(request: HttpRequest, group_id: Id, payload: GroupPatch) -> Any:
+    """Change a group's details (organizers and the community's teachers)."""
+    user = viewer(request)
+    group = groups.visible_group(user, group_id)
+    fields = group_services.GroupFields(
+        name=group.name,
+        goal=group.goal,
+        course=group.course,
+        subject=group.subject,
+        exam_date=group.exam_date,
+        capacity=group.capacity,
+        visibility=group.visibility,
+        language=group.language,
+        time_zone=group.time_zone,
+        availability=group.availability,
+    )
+    for key, value in payload.dict(exclude_unset=True).items():
+        if value is None and key != "exam_date":
+            continue  # null keeps the value; only the exam date can be cleared
+        if key == "availability":
+            value = ",".join(value)
+        setattr(fields, key, value)
+    group = group_services.update_group(user, group, fields)
+    return _group_out(user, group)
+
+
+@router.get(
+    "/groups/{group_id}/members",
+    response={200: list[MemberOut], **ERRORS},
+    auth=ANYONE,
+)
+def list_members(request: HttpRequest, group_id: Id) -> Any:
+    """The group's members; its members also see invitations and requests."""
+    user = viewer(request)
+    members, pending = groups.group_members(user, groups.visible_group(user, group_id))
+    return [
+        MemberOut(
+            user=m.user_id,
+            handle=m.user.handle,
+            name=m.user.display_name,
+            role=m.role,
+            status=m.status,
+        )
+        for m in [*members, *pending]
+    ]
+
+
+def _membership_of(group: StudyGroup, user_id: int) -> GroupMembership:
+    membership = (
+        GroupMembership.objects.filter(group=group, user_id=user_id)
+        .select_related("group__community", "user")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+@router.post(
+    "/groups/{group_id}/requests/{user_id}/approval",
+    response={200: MembershipOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def approve_request(request: HttpRequest, group_id: Id, user_id: Id) -> Any:
+    """Let a person who asked to join in (organizers, within capacity)."""
+    user = viewer(request)
+    group = groups.visible_group(user, group_id)
+    if not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can approve requests.")
+    membership = group_services.approve_request(user, _membership_of(group, user_id))
+    return MembershipOut(group=group.pk, status=membership.status, role=membership.role)
+
+
+@router.delete(
+    "/groups/{group_id}/members/{user_id}",
+    response={204: None, **ERRORS},
+    auth=SIGNED_IN,
+)
+def remove_member(request: HttpRequest, group_id: Id, user_id: Id) -> Any:
+    """Remove a member, decline a request or withdraw an invitation (organizers);
+    for yourself, the same as leaving."""
+    user = viewer(request)
+    group = groups.visible_group(user, group_id)
+    if user_id != user.pk and not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can remove people.")
+    membership = _membership_of(group, user_id)
+    group_services.leave_group(user, group, member=membership.user)
+    return Status(204, None)
+
+
+@router.put(
+    "/groups/{group_id}/members/{user_id}",
+    response={200: MembershipOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def set_role(request: HttpRequest, group_id: Id, user_id: Id, payload: RoleIn) -> Any:
+    """Make a member an organizer (`organizer`) or a plain member (`member`)."""
+    user = viewer(request)
+    group = groups.visible_group(user, group_id)
+    if not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can name organizers.")
+    target = _membership_of(group, user_id).user
+    membership = group_services.set_role(user, group, target, role=payload.role)
+    return MembershipOut(group=group.pk, status=membership.status, role=membership.role)
+
+
+@router.post(
+    "/groups/{group_id}/invitations",
+    response={201: MembershipOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def invite(request: HttpRequest, group_id: Id, payload: InviteIn) -> Any:
+    """Invite a member of the community by handle (organizers)."""
+    user = viewer(request)
+    group = groups.visible_group(user, group_id)
+    if not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can invite people.")
+    invitee = User.objects.filter(
+        handle__iexact=payload.handle.strip().lstrip("@"), is_active=True
+    ).first()
+    if invitee is None:
+        raise ValidationError({"handle": "No member has that handle."})
+    membership = group_services.invite_to_group(user, group, invitee)
+    return Status(
+        201,
+        MembershipOut(group=group.pk, status=membership.status, role=membership.role),
+    )
+
+
+@router.get(
+    "/communities/{slug}/groups/suggested",
+    response={200: list[GroupOut], **ERRORS},
+    auth=SIGNED_IN,
+)
+def suggested_groups(request: HttpRequest, slug: str) -> Any:
+    """Groups of the community you might join, best match first."""
+    user = viewer(request)
+    community = visible_community(user, slug)
+    return [_group_out(user, g) for g in groups.suggested_groups(user, community)]
 
 
 @router.post(
@@ -349,6 +609,105 @@ def leave_group(request: HttpRequest, group_id: Id) -> Any:
     user = viewer(request)
     group_services.leave_group(user, groups.visible_group(user, group_id))
     return Status(204, None)
+
+
+@router.get(
+    "/groups/{group_id}/resources",
+    response={200: list[ResourceOut], **ERRORS},
+    auth=ANYONE,
+)
+def list_resources(request: HttpRequest, group_id: Id) -> Any:
+    """The group's shared links and files (members only); files download from
+    the page's address `/g/resources/<id>/`."""
+    group = groups.group_space(viewer(request), group_id)
+    return [_resource_out(r) for r in group.resources.all()[:100]]
+
+
+@router.post(
+    "/groups/{group_id}/resources",
+    response={201: ResourceOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def add_resource(request: HttpRequest, group_id: Id, payload: ResourceIn) -> Any:
+    """Share a link with the group (files are uploaded from the group page)."""
+    user = viewer(request)
+    resource = group_services.add_resource(
+        user, groups.group_space(user, group_id), title=payload.title, url=payload.url
+    )
+    return Status(201, _resource_out(resource))
+
+
+@router.post(
+    "/groups/{group_id}/resources/files",
+    response={201: ResourceOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def upload_resource(
+    request: HttpRequest,
+    group_id: Id,
+    title: Form[str],
+    file: File[UploadedFile],
+) -> Any:
+    """Share a file with the group (multipart form: `title`, `file`); the same
+    size and type limits as the page, and it downloads as an attachment."""
+    user = viewer(request)
+    resource = group_services.add_resource(
+        user, groups.group_space(user, group_id), title=title, upload=file
+    )
+    return Status(201, _resource_out(resource))
+
+
+@router.get("/tasks/{task_id}", response={200: TaskDetail, **ERRORS}, auth=ANYONE)
+def get_task(request: HttpRequest, task_id: Id) -> Any:
+    """One task of a group's board with its comments (members only)."""
+    task = groups.visible_task(viewer(request), task_id)
+    comments = task.comments.all()[:500]
+    return TaskDetail(
+        **_task_out(task).dict(),
+        comments=[
+            CommentOut(
+                id=c.pk,
+                task=c.task_id,
+                author=c.author_id,
+                body=c.body,
+                created_at=c.created_at,
+            )
+            for c in comments
+        ],
+    )
+
+
+@router.post(
+    "/tasks/{task_id}/comments", response={201: CommentOut, **ERRORS}, auth=SIGNED_IN
+)
+def comment_on_task(request: HttpRequest, task_id: Id, payload: CommentIn) -> Any:
+    """Comment on a task of the group's board."""
+    user = viewer(request)
+    comment = group_services.comment_on_task(
+        user, groups.visible_task(user, task_id), body=payload.body
+    )
+    return Status(
+        201,
+        CommentOut(
+            id=comment.pk,
+            task=comment.task_id,
+            author=comment.author_id,
+            body=comment.body,
+            created_at=comment.created_at,
+        ),
+    )
+
+
+@router.put(
+    "/sessions/{session_id}/notes", response={200: NotesIn, **ERRORS}, auth=SIGNED_IN
+)
+def save_notes(request: HttpRequest, session_id: Id, payload: NotesIn) -> Any:
+    """Keep notes of what a study session covered."""
+    user = viewer(request)
+    session = group_services.save_session_notes(
+        user, groups.visible_session(user, session_id), notes=payload.notes
+    )
+    return NotesIn(notes=session.notes)
 
 
 @router.get(
@@ -440,6 +799,46 @@ def rsvp(request: HttpRequest, session_id: Id, payload: RSVPIn) -> Any:
     return RSVPIn(answer=row.answer)
 
 
+# --- calendar feeds -------------------------------------------------------------
+
+
+def _feed_out(request: HttpRequest, feed: CalendarFeed) -> FeedOut:
+    path = reverse("groups:feed", kwargs={"token": feed.token})
+    return FeedOut(
+        id=feed.pk,
+        group=feed.group_id,
+        url=request.build_absolute_uri(path),
+        created_at=feed.created_at,
+    )
+
+
+@router.get("/calendar-feeds", response={200: list[FeedOut], **ERRORS}, auth=SIGNED_IN)
+def list_feeds(request: HttpRequest) -> Any:
+    """Your private iCalendar addresses that still work."""
+    return [_feed_out(request, f) for f in groups.feeds_of(viewer(request))]
+
+
+@router.post("/calendar-feeds", response={201: FeedOut, **ERRORS}, auth=SIGNED_IN)
+def create_feed(request: HttpRequest, payload: FeedIn) -> Any:
+    """Make a private iCalendar address of all your sessions, or of one group's."""
+    user = viewer(request)
+    group = groups.group_space(user, payload.group) if payload.group else None
+    return Status(201, _feed_out(request, group_services.create_feed(user, group)))
+
+
+@router.delete(
+    "/calendar-feeds/{feed_id}", response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def revoke_feed(request: HttpRequest, feed_id: Id) -> Any:
+    """Stop an address from working; calendars using it get nothing more."""
+    user = viewer(request)
+    feed = CalendarFeed.objects.filter(pk=feed_id, user=user).first()
+    if feed is None:
+        raise Http404("No such feed.")
+    group_services.revoke_feed(user, feed)
+    return Status(204, None)
+
+
 # --- library ----------------------------------------------------------------------
 
 
@@ -462,7 +861,7 @@ def list_library(
         items, scope=f"library:{community.pk}", cursor=cursor, limit=limit
     )
     return {
-        "items": [_item_out(i) for i in page.items],
+        "items": [item_out(i) for i in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -477,7 +876,7 @@ def add_item(request: HttpRequest, slug: str, payload: ItemIn) -> Any:
     item = library_services.add_item(
         user, community, library_services.ItemFields(**payload.dict())
     )
-    return Status(201, _item_out(library.visible_item(user, item.pk)))
+    return Status(201, item_out(library.visible_item(user, item.pk)))
 
 
 @router.post(
@@ -492,19 +891,28 @@ def import_bibtex(request: HttpRequest, slug: str, payload: BibtexIn) -> Any:
     made = library_services.import_bibtex(
         user, community, payload.bibtex, course=payload.course
     )
-    return Status(201, [_item_out(i) for i in made])
+    return Status(201, [item_out(i) for i in made])
 
 
 @router.get("/library/{item_id}", response={200: ItemOut, **ERRORS}, auth=ANYONE)
 def get_item(request: HttpRequest, item_id: Id) -> Any:
     """Show one library item."""
-    return _item_out(library.visible_item(viewer(request), item_id))
+    return item_out(library.visible_item(viewer(request), item_id))
+
+
+# Beside GET: a path belongs to one router, or its other methods answer 405.
+@router.delete("/library/{item_id}", response={204: None, **ERRORS}, auth=SIGNED_IN)
+def delete_item(request: HttpRequest, item_id: Id) -> Any:
+    """Remove an item: whoever added it, or a moderator."""
+    user = viewer(request)
+    library_services.delete_item(user, library.visible_item(user, item_id))
+    return Status(204, None)
 
 
 # --- live sessions ----------------------------------------------------------------
 
 
-def _live_out(user: Any, live_id: int) -> LiveOut:
+def live_out(user: Any, live_id: int) -> LiveOut:
     live = live_selectors.visible_live(user, live_id)
     page = live_selectors.live_page(user, live)
     return LiveOut(
@@ -546,7 +954,7 @@ def _live_out(user: Any, live_id: int) -> LiveOut:
 @router.get("/live/{live_id}", response={200: LiveOut, **ERRORS}, auth=ANYONE)
 def get_live(request: HttpRequest, live_id: Id) -> Any:
     """A live session's polls, questions and queue, as the person may see them."""
-    return _live_out(viewer(request), live_id)
+    return live_out(viewer(request), live_id)
 
 
 @router.post(
@@ -561,7 +969,7 @@ def vote(request: HttpRequest, live_id: Id, poll_id: Id, payload: VoteIn) -> Any
     live_services.vote(
         user, live_selectors.poll_of(live, poll_id), option_ids=payload.options
     )
-    return Status(201, _live_out(user, live_id))
+    return Status(201, live_out(user, live_id))
 
 
 @router.post(
@@ -574,7 +982,7 @@ def ask(request: HttpRequest, live_id: Id, payload: QuestionIn) -> Any:
     live_services.ask_question(
         user, live, body=payload.body, is_anonymous=payload.is_anonymous
     )
-    return Status(201, _live_out(user, live_id))
+    return Status(201, live_out(user, live_id))
 
 
 @router.post(
@@ -587,4 +995,4 @@ def upvote(request: HttpRequest, live_id: Id, question_id: Id) -> Any:
     user = viewer(request)
     live = live_selectors.visible_live(user, live_id)
     live_services.upvote_question(user, live_selectors.question_of(live, question_id))
-    return _live_out(user, live_id)
+    return live_out(user, live_id)

@@ -1,4 +1,4 @@
-"""Chat: rooms (of a community, a study group later, or a direct conversation),
+"""Chat: rooms (of a community, a study group, or a direct conversation),
 their members and messages.
 
 Each message takes the room's next number before it is fanned out, so unread
@@ -19,7 +19,8 @@ class Room(models.Model):
     class Kind(models.TextChoices):
         COMMUNITY = "community", "Community room"
         DIRECT = "direct", "Direct messages"
-        # Rooms of study groups will use GROUP with a reference to the group.
+        # A study group's own room: its people are the group's active members.
+        GROUP = "group", "Study group room"
 
     class Access(models.TextChoices):
         PUBLIC = "public", "Public: every member of the community"
@@ -33,6 +34,14 @@ class Room(models.Model):
         null=True,
         blank=True,
         related_name="rooms",
+    )
+    # Set for a study group's room only; the room lives and dies with the group.
+    group = models.OneToOneField(
+        "groups.StudyGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="room",
     )
     name = models.CharField(max_length=80, blank=True)
     slug = models.SlugField(max_length=60, blank=True, allow_unicode=True)
@@ -64,6 +73,11 @@ class Room(models.Model):
                 | ~Q(kind="direct") & Q(community__isnull=False),
                 name="room_owner_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="group", group__isnull=False)
+                | ~Q(kind="group") & Q(group__isnull=True),
+                name="room_group_matches_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,8 +88,12 @@ class Room(models.Model):
         return self.kind == self.Kind.DIRECT
 
     @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
+
+    @property
     def is_members_only(self) -> bool:
-        return self.is_direct or self.access == self.Access.MEMBERS
+        return self.is_direct or self.is_group or self.access == self.Access.MEMBERS
 
 
 class RoomMember(models.Model):

@@ -77,9 +77,9 @@ def community_rooms(user: Any, community: Community) -> list[Room]:
 
     A room the person has not joined counts nothing as unread.
     """
-    rooms = policy.visible(user, Room.objects.filter(community=community)).order_by(
-        "is_archived", "name"
-    )
+    rooms = policy.visible(
+        user, Room.objects.filter(community=community, kind=Room.Kind.COMMUNITY)
+    ).order_by("is_archived", "name")
     if not getattr(user, "is_authenticated", False):
         return list(rooms)
     result = list(_with_unread(user, rooms))
@@ -101,14 +101,26 @@ class Conversation:
 
 
 def my_rooms(user: Any) -> list[Room]:
-    """Return the community rooms the person has joined, with unread counts."""
+    """Return the community rooms the person has joined and the rooms of their
+    study groups, with unread counts."""
     rooms = (
-        policy.visible(user, Room.objects.filter(kind=Room.Kind.COMMUNITY))
+        policy.visible(
+            user, Room.objects.filter(kind__in=[Room.Kind.COMMUNITY, Room.Kind.GROUP])
+        )
         .filter(members__user_id=user.pk)
-        .select_related("community")
-        .order_by("community__name", "name")
+        .select_related("community", "group")
+        .order_by("community__name", "kind", "name")
     )
     return list(_with_unread(user, rooms))
+
+
+def group_room(user: Any, group: Any) -> Room | None:
+    """Return the study group's room with the person's unread count, if they may
+    see it (the group's active members), else None."""
+    rooms = policy.visible(user, Room.objects.filter(group=group))
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return _with_unread(user, rooms).first()
 
 
 def conversations(user: Any) -> list[Conversation]:

@@ -37,6 +37,8 @@ from studyhall.core.errors import DomainError
 from studyhall.core.markdown import extract_mentions, render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Category, Thread
+from studyhall.groups.models import StudyGroup
+from studyhall.library.selectors import citation_resolver
 from studyhall.notifications import social as notifications_social
 from studyhall.policy import Action
 from studyhall.realtime.access import notify_access_changed
@@ -190,6 +192,57 @@ def archive_room(actor: User, room: Room, *, archived: bool = True) -> Room:
     return room
 
 
+# --- study group rooms -----------------------------------------------------------
+#
+# A group's room is made with the group and its people follow the group's
+# active members. The groups services decide (through the policy) who joins
+# or leaves the group and call these inside their own transaction; the room
+# itself is never joined or left on its own.
+
+
+def open_group_room(group: StudyGroup, *, created_by: User) -> Room:
+    """Make the members-only room of a new study group (or return the one it has).
+
+    Called by `groups.services.create_group` inside its transaction."""
+    room, _ = Room.objects.get_or_create(
+        group=group,
+        defaults={
+            "kind": Room.Kind.GROUP,
+            "community_id": group.community_id,
+            "name": group.name[:80],
+            "topic": "The study group's own room.",
+            "access": Room.Access.MEMBERS,
+            "created_by": created_by,
+        },
+    )
+    return room
+
+
+def rename_group_room(group: StudyGroup) -> None:
+    """Keep the room's name in step with the group's."""
+    Room.objects.filter(group=group).update(name=group.name[:80])
+
+
+def add_to_group_room(group: StudyGroup, person_id: int) -> None:
+    """Put a new active member of the group in its room, with nothing unread.
+
+    Called by the groups services inside the transaction that activates them."""
+    room = Room.objects.filter(group=group).first()
+    if room is None:
+        return
+    RoomMember.objects.get_or_create(
+        room=room, user_id=person_id, defaults={"last_read_number": room.last_number}
+    )
+    notify_access_changed(person_id)
+
+
+def remove_from_group_room(group: StudyGroup, person_id: int) -> None:
+    """Take someone who left or was removed from the group out of its room; their
+    open sockets drop the room's stream once the transaction commits."""
+    RoomMember.objects.filter(room__group=group, user_id=person_id).delete()
+    notify_access_changed(person_id)
+
+
 # --- conversations -------------------------------------------------------------
 
 
@@ -316,7 +369,8 @@ def _mentionable(room: Room, author: User, handles: list[str]) -> dict[str, User
 
 
 def render_message(room: Room, author: User, body: str) -> tuple[str, list[User]]:
-    """Render a message's Markdown like a post; return the HTML and who is mentioned."""
+    """Render a message's Markdown like a post, library citations included;
+    return the HTML and who is mentioned."""
     known = _mentionable(room, author, extract_mentions(body))
 
     def resolve(handle: str) -> str | None:
@@ -325,7 +379,11 @@ def render_message(room: Room, author: User, body: str) -> tuple[str, list[User]
             return None
         return reverse("accounts:profile", kwargs={"handle": person.handle})
 
-    return render_markdown(body, resolve_mention=resolve), list(known.values())
+    # A room's people can all read its community's library, so items of that
+    # library become link cards; group shelves and conversations stay plain.
+    citations = citation_resolver(room.community_id if not room.is_direct else None)
+    html = render_markdown(body, resolve_mention=resolve, resolve_citation=citations)
+    return html, list(known.values())
 
 
 def message_payload(message: Message) -> dict[str, Any]:
@@ -651,6 +709,9 @@ def move_to_board(
         )
     room = message.room
     assert room.community is not None
+    if room.is_group:
+        # What a group says among itself goes to the group's own board.
+        category = Category.objects.filter(study_group__room=room).first() or category
     replies = list(
         message.replies.filter(is_deleted=False)
         .select_related("author")

@@ -240,20 +240,27 @@ class GroupPage:
     can_see_space: bool = False
 
 
-def group_page(user: Any, group: StudyGroup) -> GroupPage:
-    """Return what the group page shows the person; the space only to members."""
-    members = list(
+def group_members(
+    user: Any, group: StudyGroup
+) -> tuple[list[GroupMembership], list[GroupMembership]]:
+    """Return the group's active members and, for people who see its space, its
+    invitations and requests (empty for everyone else); one query."""
+    rows = list(
         GroupMembership.objects.filter(group=group)
         .select_related("user")
         .order_by("-role", "created_at", "pk")
     )
-    page = GroupPage(
-        group=group,
-        members=[m for m in members if m.status == GroupMembership.Status.ACTIVE],
-        pending=[m for m in members if m.status != GroupMembership.Status.ACTIVE],
-    )
+    active = [m for m in rows if m.status == GroupMembership.Status.ACTIVE]
     if not policy.can(user, Action.VIEW_GROUP_SPACE, group):
-        page.pending = []
+        return active, []
+    return active, [m for m in rows if m.status != GroupMembership.Status.ACTIVE]
+
+
+def group_page(user: Any, group: StudyGroup) -> GroupPage:
+    """Return what the group page shows the person; the space only to members."""
+    members, pending = group_members(user, group)
+    page = GroupPage(group=group, members=members, pending=pending)
+    if not policy.can(user, Action.VIEW_GROUP_SPACE, group):
         return page
     page.can_see_space = True
     page.resources = list(group.resources.select_related("added_by")[:100])

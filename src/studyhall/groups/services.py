@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat import services as chat
 from studyhall.communities.models import Community, Membership
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
@@ -146,7 +147,8 @@ def create_group(
     *,
     organizers: list[User] | None = None,
 ) -> StudyGroup:
-    """Create a study group with its board category; the creator organizes it.
+    """Create a study group with its board category and chat room; the creator
+    organizes it.
 
     Further organizers must be active members of the community."""
     if not policy.can(user, Action.CREATE_GROUP, community):
@@ -179,10 +181,12 @@ def create_group(
             position=1000,
         )
         group.save(update_fields=["board"])
+        chat.open_group_room(group, created_by=user)
         for person in [user, *extra]:
             GroupMembership.objects.create(
                 group=group, user=person, role=GroupMembership.Role.ORGANIZER
             )
+            chat.add_to_group_room(group, person.pk)
         publish(group_stream(group), "group.created", {"group": group.pk}, actor=user)
     policy.forget(user)
     return group
@@ -205,6 +209,7 @@ def update_group(user: User, group: StudyGroup, fields: GroupFields) -> StudyGro
             Category.objects.filter(pk=group.board_id).update(
                 name=f"Group: {fields.name}"[:80]
             )
+        chat.rename_group_room(group)
         publish(group_stream(group), "group.updated", {"group": group.pk}, actor=user)
     return group
 
@@ -214,7 +219,8 @@ def _lock(group: StudyGroup) -> StudyGroup:
 
 
 def _activate(group: StudyGroup, membership: GroupMembership) -> None:
-    """Make a membership active if a seat is free. Expects the group row locked."""
+    """Make a membership active if a seat is free and seat the person in the
+    group's room. Expects the group row locked."""
     if group.member_count >= group.capacity:
         raise DomainError(
             f"The group is full ({group.capacity} of {group.capacity} seats taken).",
@@ -224,6 +230,7 @@ def _activate(group: StudyGroup, membership: GroupMembership) -> None:
     membership.save(update_fields=["status"])
     StudyGroup.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
     group.member_count += 1
+    chat.add_to_group_room(group, membership.user_id)
 
 
 def join_group(user: User, group: StudyGroup) -> GroupMembership:
@@ -273,6 +280,7 @@ def approve_request(user: User, membership: GroupMembership) -> GroupMembership:
             {"group": group.pk, "status": "active"},
             actor=user,
         )
+    policy.forget(membership.user)
     return membership
 
 
@@ -305,7 +313,8 @@ def invite_to_group(user: User, group: StudyGroup, invitee: User) -> GroupMember
 def leave_group(user: User, group: StudyGroup, *, member: User | None = None) -> None:
     """Leave the group, or (organizers) remove someone or decline their request.
 
-    The last organizer cannot leave while others remain."""
+    The last organizer cannot leave while others remain. The person leaves the
+    group's room too, and their open sockets re-check every subscription."""
     target = member or user
     if target.pk != user.pk and not policy.can(user, Action.MANAGE_GROUP, group):
         raise PermissionDenied("Only the group's organizers can remove people.")
@@ -331,6 +340,8 @@ def leave_group(user: User, group: StudyGroup, *, member: User | None = None) ->
             )
             group.member_count = locked.member_count - 1
         membership.delete()
+        # Also drops the group's stream and room from the person's open sockets.
+        chat.remove_from_group_room(locked, target.pk)
         publish(group_stream(group), "member.left", {"group": group.pk}, actor=user)
         publish(
             f"user.{target.pk}",
@@ -339,6 +350,46 @@ def leave_group(user: User, group: StudyGroup, *, member: User | None = None) ->
             actor=user,
         )
     policy.forget(target)
+
+
+def set_role(
+    user: User, group: StudyGroup, member: User, *, role: str
+) -> GroupMembership:
+    """Make an active member an organizer, or an organizer a plain member
+    (organizers and the community's teachers). The last organizer stays one."""
+    if not policy.can(user, Action.MANAGE_GROUP, group):
+        raise PermissionDenied("Only the group's organizers can name organizers.")
+    if role not in GroupMembership.Role.values:
+        raise ValidationError({"role": "Choose organizer or member."})
+    with transaction.atomic():
+        locked = _lock(group)
+        membership = GroupMembership.objects.filter(
+            group=locked, user=member, status=GroupMembership.Status.ACTIVE
+        ).first()
+        if membership is None:
+            raise DomainError("That person is not in this group.", code="not_member")
+        organizers = GroupMembership.objects.filter(
+            group=locked, role="organizer", status="active"
+        )
+        if (
+            role == GroupMembership.Role.MEMBER
+            and membership.role == GroupMembership.Role.ORGANIZER
+            and organizers.count() == 1
+        ):
+            raise DomainError(
+                "A group needs an organizer; name another one first.",
+                code="last_organizer",
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        publish(
+            group_stream(group),
+            "member.role_changed",
+            {"group": group.pk, "user": member.pk, "role": role},
+            actor=user,
+        )
+    policy.forget(member)
+    return membership
 
 
 def save_preferences(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("g/<int:pk>/leave/", views.group_leave, name="group-leave"),
     path("g/<int:pk>/approve/", views.group_approve, name="group-approve"),
     path("g/<int:pk>/invite/", views.group_invite, name="group-invite"),
+    path("g/<int:pk>/role/", views.group_role, name="group-role"),
     path("g/<int:pk>/resources/", views.resource_add, name="resource-add"),
     path("g/<int:pk>/tasks/", views.task_add, name="task-add"),
     path("g/<int:pk>/sessions/new/", views.session_create, name="session-create"),

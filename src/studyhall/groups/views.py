@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat import selectors as chat_selectors
 from studyhall.core.errors import DomainError
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.core.text import parse_id
@@ -110,6 +111,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "community": group.community,
             "group": group,
             "page": page,
+            "room": chat_selectors.group_room(user, group)
+            if page.can_see_space
+            else None,
             "status": policy.group_status(user, group),
             "can_join": policy.can(user, Action.JOIN, group),
             "can_leave": policy.can(user, Action.LEAVE, group),
@@ -200,6 +204,8 @@ def group_leave(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, f"You left {group.name}.")
         if group.visibility == StudyGroup.Visibility.HIDDEN:
             return redirect("groups:group-list", slug=group.community.slug)
+    else:
+        messages.success(request, f"{member.display_name} is no longer in the group.")
     return _back(group)
 
 
@@ -216,6 +222,25 @@ def group_approve(request: AuthedRequest, pk: int) -> HttpResponse:
         services.approve_request(request.user, membership)
     except DomainError as error:
         messages.error(request, error.message)
+    return _back(group)
+
+
+@require_POST
+@login_required
+def group_role(request: AuthedRequest, pk: int) -> HttpResponse:
+    group = selectors.visible_group(request.user, pk)
+    member = User.objects.filter(pk=parse_id(request.POST.get("member")) or 0).first()
+    if member is None:
+        raise Http404
+    try:
+        services.set_role(
+            request.user, group, member, role=request.POST.get("role", "")
+        )
+    except (ValidationError, DomainError) as error:
+        text = error.message if isinstance(error, DomainError) else error.messages[0]
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Saved the role of {member.display_name}.")
     return _back(group)
 
 
