@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import unescape
 from typing import Any
 
@@ -86,14 +87,14 @@ def reply_entries(ids: list[int]) -> dict[int, Entry | None]:
     return result
 
 
-def thread_ids() -> Iterable[int]:
-    return Thread.objects.filter(is_deleted=False).values_list("pk", flat=True)
+def thread_keys() -> Iterable[tuple[datetime, int]]:
+    return Thread.objects.filter(is_deleted=False).values_list("created_at", "pk")
 
 
-def reply_ids() -> Iterable[int]:
+def reply_keys() -> Iterable[tuple[datetime, int]]:
     return Post.objects.filter(
         number__gt=1, is_deleted=False, thread__is_deleted=False
-    ).values_list("pk", flat=True)
+    ).values_list("created_at", "pk")
 
 
 def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
@@ -137,7 +138,7 @@ register(
         label="Threads",
         singular="Thread",
         entries=thread_entries,
-        all_ids=thread_ids,
+        all_keys=thread_keys,
         show=show_threads,
     )
 )
@@ -147,7 +148,7 @@ register(
         label="Replies",
         singular="Reply",
         entries=reply_entries,
-        all_ids=reply_ids,
+        all_keys=reply_keys,
         show=show_replies,
     )
 )

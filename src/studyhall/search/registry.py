@@ -1,7 +1,7 @@
 """The registry of document kinds: how each app's content enters the index.
 
 A kind knows how to turn object ids into index entries (fresh from the
-database; None drops the object from the index), how to list every id for a
+database; None drops the object from the index), how to list every object (with its date) for a
 rebuild, and how to show a page of hits to one viewer, loading the objects
 through the policy so a stale index entry can never show anything private.
 Threads and replies register in search.kinds; other apps add their own.
@@ -51,7 +51,8 @@ class DocumentKind:
     label: str  # plural, for filters: "Threads"
     singular: str  # beside one hit: "Thread"
     entries: Callable[[list[int]], dict[int, Entry | None]]
-    all_ids: Callable[[], Iterable[int]]
+    # (created_at, id) of every object to index, for a rebuild.
+    all_keys: Callable[[], Iterable[tuple[datetime, int]]]
     show: Callable[[Any, list[int]], dict[int, Shown]]
 
 
