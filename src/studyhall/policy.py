@@ -604,14 +604,28 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
             return queryset.none()
         return queryset.filter(Q(mentee_id=snap.user_id) | Q(mentor_id=snap.user_id))
     if model is Document:
-        # Every document kind indexed so far shares its community's
-        # visibility; deleted and hidden content is never indexed.
-        return queryset.filter(
-            Q(scope=Document.Scope.COMMUNITY)
-            & Q(community__isnull=False)
-            & _visible_communities_q(snap, "community__")
-        )
+        return queryset.filter(_visible_documents_q(user, snap))
     raise TypeError(f"no visibility rule for {model.__name__}")
+
+
+def _visible_documents_q(user: Any, snap: Snapshot) -> Q:
+    """Match search documents by the rule of what each one shares its audience
+    with. Rooms, groups, library items and profiles are asked through their
+    own `visible` rule (as subqueries), so search finds exactly what their
+    pages show; deleted and hidden content is never indexed."""
+    Scope = Document.Scope
+    q = Q(scope=Scope.COMMUNITY, community__isnull=False) & _visible_communities_q(
+        snap, "community__"
+    )
+    shared: list[tuple[str, QuerySet[Any], str]] = [
+        (Scope.ROOM, Room.objects.all(), "pk"),
+        (Scope.GROUP, StudyGroup.objects.all(), "pk"),
+        (Scope.LIBRARY, LibraryItem.objects.all(), "pk"),
+        (Scope.PROFILE, Profile.objects.filter(user__is_active=True), "user_id"),
+    ]
+    for scope, rows, key in shared:
+        q |= Q(scope=scope, scope_id__in=visible(user, rows).values(key))
+    return q
 
 
 def _visible_threads_q(snap: Snapshot, prefix: str) -> Q:

@@ -22,8 +22,11 @@ router = Router(tags=["search"])
 
 
 class HitOut(Schema):
-    kind: str = Field(description="The document kind: thread or reply.")
-    id: int = Field(description="The id of the thread or reply.")
+    kind: str = Field(
+        description="The document kind: thread, reply, message, group, resource, "
+        "person or opportunity."
+    )
+    id: int = Field(description="The id of the object (for a person, the user id).")
     url: str
     title: str
     title_html: str = Field(description="The title, escaped, matches in <mark>.")
@@ -95,7 +98,13 @@ def search(
         str, Query(max_length=300, description='Words; "phrases" in quotes.')
     ] = "",
     community: Annotated[str, Query(description="A community slug.")] = "",
-    kind: Annotated[str, Query(description="thread or reply.")] = "",
+    kind: Annotated[
+        str,
+        Query(
+            description="thread, reply, message, group, resource, person or "
+            "opportunity."
+        ),
+    ] = "",
     author: Annotated[str, Query(description="An author's handle.")] = "",
     after: Annotated[date | None, Query(description="Written on or after.")] = None,
     before: Annotated[date | None, Query(description="Written on or before.")] = None,

@@ -148,8 +148,7 @@ def newest_matches(
             where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
             params=[q.fts5(parsed, any_term=any_term)],
             order_by=["-search_fts.rowid"],
-        )
-        .values_list("pk", "rank")
+        ).values_list("pk", "rank")
     )[:limit]
     return list(rows)
 

@@ -31,6 +31,10 @@ class Entry:
     is_question: bool = False
     is_answered: bool = False
     has_code: bool = False
+    # Whose visibility the document shares (Document.Scope) and the id of the
+    # room, group, library item or person for scopes other than community.
+    scope: str = "community"
+    scope_id: int | None = None
 
 
 @dataclass(frozen=True)

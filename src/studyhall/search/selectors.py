@@ -215,7 +215,8 @@ def hits_for(user: Any, documents: list[Document]) -> list[Hit]:
         if view is None:
             continue
         title_marked = getattr(document, "title_marked", None) or view.title
-        if document.kind != THREAD:
+        if not document.title:
+            # Replies and messages index no title; they show their context's.
             title_marked = view.title
         snippet = getattr(document, "snippet_marked", None)
         hits.append(
