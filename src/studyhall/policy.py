@@ -612,16 +612,26 @@ def _visible_documents_q(user: Any, snap: Snapshot) -> Q:
     """Match search documents by the rule of what each one shares its audience
     with. Rooms, groups, library items and profiles are asked through their
     own `visible` rule (as subqueries), so search finds exactly what their
-    pages show; deleted and hidden content is never indexed."""
-    Scope = Document.Scope
-    q = Q(scope=Scope.COMMUNITY, community__isnull=False) & _visible_communities_q(
+    pages show; deleted content is never indexed."""
+    scopes = Document.Scope
+    q = Q(scope=scopes.COMMUNITY, community__isnull=False) & _visible_communities_q(
         snap, "community__"
     )
+    if not snap.is_superuser:
+        # Hidden posts: their author and the community's moderators, as
+        # _visible_threads_q shows them.
+        shown = Q(is_hidden=False)
+        if snap.user_id is not None:
+            shown |= Q(author_id=snap.user_id)
+        moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
+        if moderated:
+            shown |= Q(community_id__in=moderated)
+        q &= shown
     shared: list[tuple[str, QuerySet[Any], str]] = [
-        (Scope.ROOM, Room.objects.all(), "pk"),
-        (Scope.GROUP, StudyGroup.objects.all(), "pk"),
-        (Scope.LIBRARY, LibraryItem.objects.all(), "pk"),
-        (Scope.PROFILE, Profile.objects.filter(user__is_active=True), "user_id"),
+        (scopes.ROOM, Room.objects.all(), "pk"),
+        (scopes.GROUP, StudyGroup.objects.all(), "pk"),
+        (scopes.LIBRARY, LibraryItem.objects.all(), "pk"),
+        (scopes.PROFILE, Profile.objects.filter(user__is_active=True), "user_id"),
     ]
     for scope, rows, key in shared:
         q |= Q(scope=scope, scope_id__in=visible(user, rows).values(key))

@@ -28,6 +28,7 @@ def _fill(document: Document, entry: Entry) -> Document:
     document.thread_id = entry.thread_id
     document.author_id = entry.author_id
     document.is_anonymous = entry.is_anonymous
+    document.is_hidden = entry.is_hidden
     document.scope = entry.scope
     document.scope_id = entry.scope_id
     document.title = strip_markers(entry.title)[:300]

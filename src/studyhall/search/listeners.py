@@ -34,11 +34,14 @@ def reply_created(occurrence: Occurrence) -> None:
     tasks.index_documents.enqueue(REPLY, [occurrence.payload["post"]])
 
 
-@listen("post.edited")
+@listen("post.edited", "post.hidden", "post.restored")
 def post_edited(occurrence: Occurrence) -> None:
     payload = occurrence.payload
-    if payload.get("number") == 1:
+    if payload.get("number") == 1 and occurrence.type == "post.edited":
         tasks.index_documents.enqueue(THREAD, [payload["thread"]])
+    elif payload.get("number") == 1:
+        # Hiding the opening post hides the thread and every reply with it.
+        tasks.index_thread.enqueue(payload["thread"])
     else:
         tasks.index_documents.enqueue(REPLY, [payload["post"]])
 

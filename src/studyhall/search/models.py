@@ -50,6 +50,9 @@ class Document(models.Model):
         related_name="+",
     )
     is_anonymous = models.BooleanField(default=False)
+    # Hidden by moderation: found only by the author and the community's
+    # moderators, as the post itself is shown (policy.visible).
+    is_hidden = models.BooleanField(default=False)
     scope = models.CharField(
         max_length=20, choices=Scope.choices, default=Scope.COMMUNITY
     )

@@ -27,6 +27,7 @@ class Entry:
     created_at: datetime
     author_id: int | None = None
     is_anonymous: bool = False
+    is_hidden: bool = False
     thread_id: int | None = None
     is_question: bool = False
     is_answered: bool = False
