@@ -99,9 +99,9 @@ def test_for_me_page_query_count_does_not_grow(
 
     # session, user, snapshot, the person's rooms, groups, connections and
     # blocks (the search documents' rule), past answers, threads to answer,
-    # newest unanswered to fill up, threads shown, blocks (2), people, their
-    # communities, the people
-    with django_assert_num_queries(17):
+    # newest unanswered to fill up, threads shown, groups and resources (closest
+    # and newest each), blocks (2), people, their communities, the people
+    with django_assert_num_queries(21):
         response = client.get("/search/for-me/")
 
     html = response.content.decode()

@@ -60,6 +60,8 @@ class PersonOut(Schema):
 
 class RecommendationsOut(Schema):
     threads: list[HitOut]
+    groups: list[HitOut]
+    resources: list[HitOut]
     people: list[PersonOut]
 
 
@@ -158,10 +160,13 @@ def similar(
     "/recommendations", response={200: RecommendationsOut, **ERRORS}, auth=SIGNED_IN
 )
 def recommendations(request: HttpRequest) -> Any:
-    """Questions the caller could answer and people to meet, each with why."""
+    """Questions the caller could answer, study groups to join, resources to read
+    and people to meet, each with why."""
     found = recommend.recommendations_for(viewer(request))
     return {
         "threads": [_hit_out(h) for h in found.threads],
+        "groups": [_hit_out(h) for h in found.groups],
+        "resources": [_hit_out(h) for h in found.resources],
         "people": [
             PersonOut(
                 handle=s.person.handle, display_name=s.person.display_name, why=s.why
