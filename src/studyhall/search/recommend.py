@@ -1,8 +1,9 @@
 """Recommendations for one person, each with the reason it was chosen.
 
 Candidates come from policy.visible and the person's own communities; the
-lexical method ranks unanswered questions by the words of the person's past
-answers (BM25 on SQLite, ts_rank on PostgreSQL).
+lexical method ranks them by the words of the person's past answers (BM25 on
+SQLite, ts_rank on PostgreSQL); with the semantic extra, questions to answer
+are ranked by sentence similarity to those words instead.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from studyhall.accounts.selectors import blocked_ids, blocker_ids
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions.models import Post
 from studyhall.groups.models import GroupMembership, StudyGroup
-from studyhall.search import engine
+from studyhall.search import engine, semantic
 from studyhall.search import query as q
 from studyhall.search.kinds import GROUP, RESOURCE, THREAD
 from studyhall.search.models import Document
-from studyhall.search.selectors import Hit, hits_for
+from studyhall.search.selectors import SEMANTIC_MIN_SCORE, Hit, hits_for
 
 LIMIT = 5
 HISTORY = 50
@@ -70,7 +71,9 @@ def threads_to_answer(user: Any, *, limit: int = LIMIT) -> tuple[list[Hit], list
         .exclude(thread_id__in=answered_in)
     )
     topics = _your_topics(user)
-    hits, chosen = _closest_then_newest(user, documents, topics, limit)
+    hits, chosen = _closest_then_newest(
+        user, documents, topics, limit, semantic_ok=True
+    )
     for hit, document in zip(hits, chosen, strict=True):
         shared = _shared_words(document, topics)
         if shared:
@@ -85,13 +88,29 @@ def threads_to_answer(user: Any, *, limit: int = LIMIT) -> tuple[list[Hit], list
 
 
 def _closest_then_newest(
-    user: Any, documents: QuerySet[Document], topics: list[str], limit: int
+    user: Any,
+    documents: QuerySet[Document],
+    topics: list[str],
+    limit: int,
+    *,
+    semantic_ok: bool = False,
 ) -> tuple[list[Hit], list[Document]]:
     """Return up to `limit` hits (and their documents): those closest to the
     topic words first, then the newest. Always asks for the newest, so a
-    page's query count does not depend on how many matched."""
+    page's query count does not depend on how many matched.
+
+    With the semantic extra enabled, kinds that store embeddings (threads:
+    `semantic_ok`) are ranked by sentence similarity to the topic words."""
     chosen: list[Document] = []
-    if topics:
+    if topics and semantic_ok and semantic.is_enabled():
+        ranked = [
+            pk
+            for pk, score in semantic.nearest(" ".join(topics), documents, limit)
+            if score >= SEMANTIC_MIN_SCORE
+        ]
+        rows = documents.in_bulk(ranked)
+        chosen = [rows[pk] for pk in ranked if pk in rows]
+    elif topics:
         chosen = list(
             engine.match(documents, q.ParsedQuery(terms=topics), any_term=True)[:limit]
         )
