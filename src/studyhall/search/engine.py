@@ -78,6 +78,17 @@ def clear_text() -> None:
             cursor.execute("DELETE FROM search_fts")
 
 
+def optimize() -> None:
+    """Tidy the text index after a rebuild: FTS5 merges its segments into one;
+    PostgreSQL refreshes the planner's statistics, so it knows a common word
+    from a rare one (walk the primary key, or scan the GIN index)."""
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        elif vendor() == "postgresql":
+            cursor.execute("ANALYZE search_document")
+
+
 def _sqlite_delete(cursor: object, ids: list[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

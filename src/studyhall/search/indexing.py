@@ -162,4 +162,5 @@ def rebuild(
         total_indexed += len(documents)
         if progress:
             progress("documents", done, len(keys))
+    engine.optimize()
     return total_indexed
