@@ -667,17 +667,42 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
             return queryset.none()
         return queryset.filter(Q(mentee_id=snap.user_id) | Q(mentor_id=snap.user_id))
     if model is Document:
-        # Every document kind indexed so far shares its community's
-        # visibility; deleted and hidden content is never indexed. Threads on
-        # the boards of hidden study groups are left out for non-members here,
-        # so not even the count of results reveals them.
-        return queryset.filter(
-            Q(scope=Document.Scope.COMMUNITY)
-            & Q(community__isnull=False)
-            & _visible_communities_q(snap, "community__")
-            & _not_in_hidden_board_q(snap, "thread_id")
-        )
+        return queryset.filter(_visible_documents_q(user, snap))
     raise TypeError(f"no visibility rule for {model.__name__}")
+
+
+def _visible_documents_q(user: Any, snap: Snapshot) -> Q:
+    """Match search documents by the rule of what each one shares its audience
+    with. Rooms, groups, library items and profiles are asked through their
+    own `visible` rule (as subqueries), so search finds exactly what their
+    pages show; deleted content is never indexed."""
+    scopes = Document.Scope
+    # Threads on the boards of hidden study groups are left out for
+    # non-members here, so not even the count of results reveals them.
+    q = (
+        Q(scope=scopes.COMMUNITY, community__isnull=False)
+        & _visible_communities_q(snap, "community__")
+        & _not_in_hidden_board_q(snap, "thread_id")
+    )
+    if not snap.is_superuser:
+        # Hidden posts: their author and the community's moderators, as
+        # _visible_threads_q shows them.
+        shown = Q(is_hidden=False)
+        if snap.user_id is not None:
+            shown |= Q(author_id=snap.user_id)
+        moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
+        if moderated:
+            shown |= Q(community_id__in=moderated)
+        q &= shown
+    shared: list[tuple[str, QuerySet[Any], str]] = [
+        (scopes.ROOM, Room.objects.all(), "pk"),
+        (scopes.GROUP, StudyGroup.objects.all(), "pk"),
+        (scopes.LIBRARY, LibraryItem.objects.all(), "pk"),
+        (scopes.PROFILE, Profile.objects.filter(user__is_active=True), "user_id"),
+    ]
+    for scope, rows, key in shared:
+        q |= Q(scope=scope, scope_id__in=visible(user, rows).values(key))
+    return q
 
 
 def _visible_threads_q(snap: Snapshot, prefix: str) -> Q:

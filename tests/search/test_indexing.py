@@ -119,7 +119,7 @@ def test_rebuild_command_refills_the_index_with_a_progress_bar(
     call_command("rebuild_search_index")
 
     out = capsys.readouterr().out
-    assert "[##############################] 100% 1/1" in out
+    assert "[##############################] 100% 2/2" in out
     assert "Indexed 2 documents" in out
     assert found(student, "markov") == [("thread", thread.pk)]
     assert found(student, "stationary") != []

@@ -168,3 +168,28 @@ def test_marked_html_escapes_and_balances_marks():
     html = selectors.marked_html(f"a {START}<b>{STOP} c {STOP}{START}open")
 
     assert html == "a <mark>&lt;b&gt;</mark> c <mark>open</mark>"
+
+
+def test_hidden_posts_are_found_only_by_their_author_and_moderators(
+    committed, seminar, peer, staff
+):
+    from studyhall.discussions.services import set_post_hidden
+
+    writer = make_member(seminar, "student")
+    with committed():
+        thread = ask(writer, seminar, title="Quibbling about the ferret lemma")
+        answer(make_member(seminar, "student"), thread, body="The ferret lemma")
+    with committed():
+        set_post_hidden(None, thread.posts.get(number=1), hidden=True)
+    for person in (writer, peer, staff):
+        person.__dict__.pop("_policy_snapshot", None)
+
+    assert found(peer, "ferret") == []
+    assert selectors.search(peer, Filters(text="ferret")).total == 0
+    assert ("thread", thread.pk) in found(writer, "ferret")
+    assert ("thread", thread.pk) in found(staff, "ferret")
+
+    with committed():
+        set_post_hidden(None, thread.posts.get(number=1), hidden=False)
+
+    assert ("thread", thread.pk) in found(peer, "ferret")

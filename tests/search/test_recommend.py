@@ -69,3 +69,75 @@ def test_blocked_people_are_not_suggested(community, student, other_student):
     Block.objects.create(blocker=other_student, blocked=student)
 
     assert other_student not in [p.person for p in people_to_meet(student)]
+
+
+def test_groups_to_join_match_my_answers_and_never_show_hidden_ones(
+    committed, community, student, other_student, mentor
+):
+    from studyhall.search.recommend import groups_to_join
+    from tests.factories import make_group
+
+    with committed():
+        thread = ask(student, community, title="Eigenvalues of a rotation")
+        answer(mentor, thread, body="Eigenvalues of a rotation are complex.")
+        close = make_group(other_student, community, name="Eigenvalues drill")
+        newest = make_group(other_student, community, name="Poetry circle")
+        make_group(
+            other_student, community, name="Eigenvalues elite", visibility="hidden"
+        )
+        make_group(
+            other_student, community, name="Eigenvalues invite", visibility="invite"
+        )
+        make_group(mentor, community, name="Eigenvalues of mine")
+    _, topics = threads_to_answer(mentor)
+
+    hits = groups_to_join(mentor, topics)
+
+    assert [h.object_id for h in hits] == [close.pk, newest.pk]
+    assert "eigenvalues" in hits[0].why[0]
+    assert "room for you" in hits[1].why[0]
+
+
+def test_resources_to_read_leave_out_other_groups_shelves(
+    committed, community, student, other_student, mentor
+):
+    from studyhall.library import services as library
+    from studyhall.search.recommend import resources_to_read
+    from tests.factories import make_group
+
+    with committed():
+        group = make_group(other_student, community, name="Closed shelf")
+        library.add_item(
+            other_student,
+            community,
+            library.ItemFields(title="Shelf paper"),
+            group=group,
+        )
+        shared = library.add_item(
+            other_student, community, library.ItemFields(title="Open textbook")
+        )
+
+    hits = resources_to_read(mentor, [])
+
+    assert [h.object_id for h in hits] == [shared.pk]
+    assert "library of" in hits[0].why[0]
+
+
+def test_for_me_page_lists_groups_and_resources(
+    client, committed, community, other_student, mentor
+):
+    from studyhall.library import services as library
+    from tests.factories import make_group
+
+    with committed():
+        make_group(other_student, community, name="Algebra evenings")
+        library.add_item(other_student, community, library.ItemFields(title="Atlas"))
+    client.force_login(mentor)
+
+    page = client.get("/search/for-me/").content.decode()
+    api = client.get("/api/v1/recommendations").json()
+
+    assert "Study groups to join" in page and "Algebra evenings" in page
+    assert "Resources to read" in page and "Atlas" in page
+    assert [g["title"] for g in api["groups"]] == ["Algebra evenings"]
+    assert [r["title"] for r in api["resources"]] == ["Atlas"]

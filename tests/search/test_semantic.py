@@ -69,3 +69,20 @@ def test_switched_off_stores_nothing(committed, community, student):
 
     assert not semantic.is_enabled()
     assert Embedding.objects.count() == 0
+
+
+def test_questions_to_answer_are_ranked_by_meaning_with_the_extra(
+    semantic_on, committed, community, student, mentor
+):
+    from studyhall.search.recommend import threads_to_answer
+    from tests.discussions.helpers import answer
+
+    with committed():
+        earlier = ask(student, community, title="Inverting a matrix in numpy")
+        answer(mentor, earlier, body="Use numpy.linalg.inv to invert the matrix.")
+        close = ask(student, community, title="Computing the inverse of an array")
+        ask(student, community, title="Citation styles for the thesis")
+
+    hits, _ = threads_to_answer(mentor)
+
+    assert hits[0].object_id == close.pk

@@ -36,7 +36,7 @@ def test_empty_search_page_explains_itself(client):
     response = client.get("/search/")
 
     assert response.status_code == 200
-    assert "Search the threads and replies" in response.content.decode()
+    assert "Search the threads, replies, chat messages" in response.content.decode()
 
 
 def test_bad_filters_keep_what_was_typed(client, student):
@@ -72,9 +72,10 @@ def test_search_page_query_count_does_not_grow(
     client.force_login(student)
     client.get("/search/", {"q": "sparse"})  # warm the session
 
-    # session, user, snapshot, communities for the filter, count, page,
-    # snippets, threads shown, replies shown
-    with django_assert_num_queries(10):
+    # session, user, snapshot, communities for the filter, the person's rooms,
+    # groups, connections and blocks (for messages, groups, resources and
+    # people), ranked candidates, page, snippets, threads shown, replies shown
+    with django_assert_num_queries(14):
         response = client.get(
             "/search/", {"q": "sparse", "community": community.slug, "page": 2}
         )
@@ -96,10 +97,11 @@ def test_for_me_page_query_count_does_not_grow(
     client.force_login(mentor)
     client.get("/search/for-me/")
 
-    # session, user, snapshot, past answers, threads to answer, newest
-    # unanswered to fill up, threads shown, blocks (2), people, their
-    # communities, the people
-    with django_assert_num_queries(13):
+    # session, user, snapshot, the person's rooms, groups, connections and
+    # blocks (the search documents' rule), past answers, threads to answer,
+    # newest unanswered to fill up, threads shown, groups and resources (closest
+    # and newest each), blocks (2), people, their communities, the people
+    with django_assert_num_queries(21):
         response = client.get("/search/for-me/")
 
     html = response.content.decode()

@@ -22,8 +22,11 @@ router = Router(tags=["search"])
 
 
 class HitOut(Schema):
-    kind: str = Field(description="The document kind: thread or reply.")
-    id: int = Field(description="The id of the thread or reply.")
+    kind: str = Field(
+        description="The document kind: thread, reply, message, group, resource, "
+        "person or opportunity."
+    )
+    id: int = Field(description="The id of the object (for a person, the user id).")
     url: str
     title: str
     title_html: str = Field(description="The title, escaped, matches in <mark>.")
@@ -57,6 +60,8 @@ class PersonOut(Schema):
 
 class RecommendationsOut(Schema):
     threads: list[HitOut]
+    groups: list[HitOut]
+    resources: list[HitOut]
     people: list[PersonOut]
 
 
@@ -95,7 +100,13 @@ def search(
         str, Query(max_length=300, description='Words; "phrases" in quotes.')
     ] = "",
     community: Annotated[str, Query(description="A community slug.")] = "",
-    kind: Annotated[str, Query(description="thread or reply.")] = "",
+    kind: Annotated[
+        str,
+        Query(
+            description="thread, reply, message, group, resource, person or "
+            "opportunity."
+        ),
+    ] = "",
     author: Annotated[str, Query(description="An author's handle.")] = "",
     after: Annotated[date | None, Query(description="Written on or after.")] = None,
     before: Annotated[date | None, Query(description="Written on or before.")] = None,
@@ -149,10 +160,13 @@ def similar(
     "/recommendations", response={200: RecommendationsOut, **ERRORS}, auth=SIGNED_IN
 )
 def recommendations(request: HttpRequest) -> Any:
-    """Questions the caller could answer and people to meet, each with why."""
+    """Questions the caller could answer, study groups to join, resources to read
+    and people to meet, each with why."""
     found = recommend.recommendations_for(viewer(request))
     return {
         "threads": [_hit_out(h) for h in found.threads],
+        "groups": [_hit_out(h) for h in found.groups],
+        "resources": [_hit_out(h) for h in found.resources],
         "people": [
             PersonOut(
                 handle=s.person.handle, display_name=s.person.display_name, why=s.why

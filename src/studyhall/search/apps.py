@@ -8,3 +8,5 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Register the document kinds and the listeners that keep them indexed.
         from studyhall.search import kinds, listeners  # noqa: F401
+
+        listeners.connect_signals()

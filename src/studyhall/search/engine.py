@@ -78,6 +78,17 @@ def clear_text() -> None:
             cursor.execute("DELETE FROM search_fts")
 
 
+def optimize() -> None:
+    """Tidy the text index after a rebuild: FTS5 merges its segments into one;
+    PostgreSQL refreshes the planner's statistics, so it knows a common word
+    from a rare one (walk the primary key, or scan the GIN index)."""
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        elif vendor() == "postgresql":
+            cursor.execute("ANALYZE search_document")
+
+
 def _sqlite_delete(cursor: object, ids: list[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -113,6 +124,44 @@ def match(
         where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
         params=[q.fts5(parsed, any_term=any_term)],
     ).order_by("-rank", "-id")
+
+
+def newest_matches(
+    documents: QuerySet[Document],
+    parsed: q.ParsedQuery,
+    limit: int,
+    *,
+    any_term: bool = False,
+) -> list[tuple[int, float]]:
+    """Return (document id, rank) of the newest `limit` matches, newest first
+    (rank higher is better).
+
+    The candidates are read in document-id order, which both indexes serve
+    without scoring (FTS5 walks its doclists by rowid; PostgreSQL walks the
+    primary key backwards or sorts a GIN bitmap of a rare word), so the cost
+    is bounded by `limit`, not by how many posts hold a common word. Only
+    these candidates are scored. `documents` carries the policy and the
+    filters, so they narrow the scan itself rather than a page already cut.
+    """
+    if vendor() == "postgresql":
+        tsquery = _tsquery(parsed, any_term=any_term)
+        newest = documents.filter(search_vector=tsquery).order_by("-id")[:limit]
+        scored = (
+            Document.objects.filter(pk__in=newest.values("pk"))
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .values_list("pk", "rank")
+        )
+        return sorted(scored, key=lambda row: -row[0])
+    rows = (
+        documents.extra(  # noqa: S610 - every value is a bound parameter
+            select={"rank": f"-bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
+            tables=["search_fts"],
+            where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
+            params=[q.fts5(parsed, any_term=any_term)],
+            order_by=["-search_fts.rowid"],
+        ).values_list("pk", "rank")
+    )[:limit]
+    return list(rows)
 
 
 def _tsquery(parsed: q.ParsedQuery, *, any_term: bool) -> SearchQuery:

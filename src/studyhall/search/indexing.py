@@ -28,6 +28,9 @@ def _fill(document: Document, entry: Entry) -> Document:
     document.thread_id = entry.thread_id
     document.author_id = entry.author_id
     document.is_anonymous = entry.is_anonymous
+    document.is_hidden = entry.is_hidden
+    document.scope = entry.scope
+    document.scope_id = entry.scope_id
     document.title = strip_markers(entry.title)[:300]
     document.body = strip_markers(entry.body)
     document.is_question = entry.is_question
@@ -113,10 +116,12 @@ def rebuild(
 ) -> int:
     """Empty the index and fill it again from every registered kind; return the count.
 
-    `progress(kind, done, total)` is called after each batch.
+    Documents are written oldest first across all kinds, so document ids
+    follow creation order: search ranks the newest matches of a common word
+    (engine.newest_matches), and that must not mean "the kind rebuilt last".
+    `progress("documents", done, total)` is called after each batch.
     """
     names = list(kinds) if kinds is not None else list(registry.KINDS)
-    total_indexed = 0
     with transaction.atomic():
         if kinds is None:
             engine.clear_text()
@@ -129,25 +134,33 @@ def rebuild(
                 )
                 engine.delete_text(doomed)
                 Document.objects.filter(pk__in=doomed).delete()
-    for name in names:
-        kind = registry.get(name)
-        ids = list(kind.all_ids())
-        done = 0
+    keys = sorted(
+        (created_at, name, pk)
+        for name in names
+        for created_at, pk in registry.get(name).all_keys()
+    )
+    total_indexed = done = 0
+    if progress:
+        progress("documents", 0, len(keys))
+    for batch in _batches(keys, BATCH_SIZE):
+        by_kind: dict[str, list[int]] = {}
+        for _created_at, name, pk in batch:
+            by_kind.setdefault(name, []).append(pk)
+        entries = {
+            name: registry.get(name).entries(ids) for name, ids in by_kind.items()
+        }
+        documents = [
+            _fill(Document(kind=name, object_id=pk), entry)
+            for _created_at, name, pk in batch
+            if (entry := entries[name].get(pk)) is not None
+        ]
+        with transaction.atomic():
+            Document.objects.bulk_create(documents)
+            engine.write_text(documents)
+            semantic.store(documents)
+        done += len(batch)
+        total_indexed += len(documents)
         if progress:
-            progress(name, 0, len(ids))
-        for batch in _batches(ids, BATCH_SIZE):
-            entries = kind.entries(batch)
-            documents = [
-                _fill(Document(kind=name, object_id=pk), entry)
-                for pk, entry in entries.items()
-                if entry is not None
-            ]
-            with transaction.atomic():
-                Document.objects.bulk_create(documents)
-                engine.write_text(documents)
-                semantic.store(documents)
-            done += len(batch)
-            total_indexed += len(documents)
-            if progress:
-                progress(name, done, len(ids))
+            progress("documents", done, len(keys))
+    engine.optimize()
     return total_indexed

@@ -20,8 +20,19 @@ from studyhall.communities.models import Community
 
 class Document(models.Model):
     class Scope(models.TextChoices):
-        # Whoever may see the community may find it (threads, replies).
+        """Whose visibility a document shares; policy.visible holds each rule."""
+
+        # Whoever may see the community may find it (threads, replies,
+        # opportunities).
         COMMUNITY = "community", "Readers of the community"
+        # Whoever may read the chat room `scope_id` (messages).
+        ROOM = "room", "Readers of the chat room"
+        # Whoever may see the study group `scope_id` (hidden ones: members).
+        GROUP = "group", "Those who may see the study group"
+        # Whoever may see the library item `scope_id` (a group's shelf: members).
+        LIBRARY = "library", "Those who may see the library item"
+        # Whoever may see the profile of the person `scope_id`.
+        PROFILE = "profile", "Those who may see the profile"
 
     kind = models.CharField(max_length=30)
     object_id = models.PositiveBigIntegerField()
@@ -39,9 +50,15 @@ class Document(models.Model):
         related_name="+",
     )
     is_anonymous = models.BooleanField(default=False)
+    # Hidden by moderation: found only by the author and the community's
+    # moderators, as the post itself is shown (policy.visible).
+    is_hidden = models.BooleanField(default=False)
     scope = models.CharField(
         max_length=20, choices=Scope.choices, default=Scope.COMMUNITY
     )
+    # The room, group, library item or person whose visibility the document
+    # shares; empty for the community scope.
+    scope_id = models.PositiveBigIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     is_question = models.BooleanField(default=False)
@@ -59,6 +76,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["thread_id"], name="document_thread"),
             models.Index(fields=["community", "kind"], name="document_community_kind"),
+            models.Index(fields=["scope", "scope_id"], name="document_scope"),
         ]
 
     def __str__(self) -> str:

@@ -1,28 +1,30 @@
 """Recommendations for one person, each with the reason it was chosen.
 
 Candidates come from policy.visible and the person's own communities; the
-lexical method ranks unanswered questions by the words of the person's past
-answers (BM25 on SQLite, ts_rank on PostgreSQL).
+lexical method ranks them by the words of the person's past answers (BM25 on
+SQLite, ts_rank on PostgreSQL); with the semantic extra, questions to answer
+are ranked by sentence similarity to those words instead.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F, QuerySet
 
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.accounts.selectors import blocked_ids, blocker_ids
 from studyhall.communities.models import Community, Membership
 from studyhall.discussions.models import Post
-from studyhall.search import engine
+from studyhall.groups.models import GroupMembership, StudyGroup
+from studyhall.search import engine, semantic
 from studyhall.search import query as q
-from studyhall.search.kinds import THREAD
+from studyhall.search.kinds import GROUP, RESOURCE, THREAD
 from studyhall.search.models import Document
-from studyhall.search.selectors import Hit, hits_for
+from studyhall.search.selectors import SEMANTIC_MIN_SCORE, Hit, hits_for
 
 LIMIT = 5
 HISTORY = 50
@@ -40,6 +42,8 @@ class Recommendations:
     threads: list[Hit]
     people: list[PersonSuggestion]
     topic_words: list[str]
+    groups: list[Hit] = field(default_factory=list)
+    resources: list[Hit] = field(default_factory=list)
 
 
 def _your_topics(user: Any) -> list[str]:
@@ -67,30 +71,107 @@ def threads_to_answer(user: Any, *, limit: int = LIMIT) -> tuple[list[Hit], list
         .exclude(thread_id__in=answered_in)
     )
     topics = _your_topics(user)
-    chosen: list[Document] = []
-    if topics:
-        chosen = list(
-            engine.match(documents, q.ParsedQuery(terms=topics), any_term=True)[:limit]
-        )
-    # Fill up with the newest open questions; always asked, so the page's
-    # query count does not depend on how many matched.
-    newest = documents.exclude(pk__in=[d.pk for d in chosen]).order_by(
-        "-created_at", "-id"
+    hits, chosen = _closest_then_newest(
+        user, documents, topics, limit, semantic_ok=True
     )
-    chosen += list(newest[: max(limit - len(chosen), 1)])[: limit - len(chosen)]
-    hits = hits_for(user, chosen)
-    for hit, document in zip(hits, _kept(chosen, hits), strict=True):
-        text = f"{document.title} {document.body}".lower()
-        shared = [w for w in topics if w in text][:3]
+    for hit, document in zip(hits, chosen, strict=True):
+        shared = _shared_words(document, topics)
         if shared:
             hit.why = [
                 "Unanswered, and it mentions "
-                + ", ".join(f"“{w}”" for w in shared)
+                + shared
                 + ", which you write about in your answers."
             ]
         else:
             hit.why = [f"Unanswered in {hit.community_name}, where you are a member."]
     return hits, topics
+
+
+def _closest_then_newest(
+    user: Any,
+    documents: QuerySet[Document],
+    topics: list[str],
+    limit: int,
+    *,
+    semantic_ok: bool = False,
+) -> tuple[list[Hit], list[Document]]:
+    """Return up to `limit` hits (and their documents): those closest to the
+    topic words first, then the newest. Always asks for the newest, so a
+    page's query count does not depend on how many matched.
+
+    With the semantic extra enabled, kinds that store embeddings (threads:
+    `semantic_ok`) are ranked by sentence similarity to the topic words."""
+    chosen: list[Document] = []
+    if topics and semantic_ok and semantic.is_enabled():
+        ranked = [
+            pk
+            for pk, score in semantic.nearest(" ".join(topics), documents, limit)
+            if score >= SEMANTIC_MIN_SCORE
+        ]
+        rows = documents.in_bulk(ranked)
+        chosen = [rows[pk] for pk in ranked if pk in rows]
+    elif topics:
+        chosen = list(
+            engine.match(documents, q.ParsedQuery(terms=topics), any_term=True)[:limit]
+        )
+    newest = documents.exclude(pk__in=[d.pk for d in chosen]).order_by(
+        "-created_at", "-id"
+    )
+    chosen += list(newest[: max(limit - len(chosen), 1)])[: limit - len(chosen)]
+    hits = hits_for(user, chosen)
+    return hits, _kept(chosen, hits)
+
+
+def _shared_words(document: Document, topics: list[str]) -> str:
+    text = f"{document.title} {document.body}".lower()
+    shared = [w for w in topics if w in text][:3]
+    return ", ".join(f"“{w}”" for w in shared)
+
+
+def groups_to_join(user: Any, topics: list[str], *, limit: int = LIMIT) -> list[Hit]:
+    """Return study groups of the person's communities that they may join and
+    are not in, closest to their topic words first, each with a reason."""
+    mine = list(policy.snapshot(user).roles)
+    if not mine:
+        return []
+    joinable = StudyGroup.objects.filter(
+        visibility__in=[StudyGroup.Visibility.OPEN, StudyGroup.Visibility.REQUEST],
+        member_count__lt=F("capacity"),
+    ).exclude(pk__in=GroupMembership.objects.filter(user_id=user.pk).values("group_id"))
+    documents = policy.visible(user, Document.objects.filter(kind=GROUP)).filter(
+        community_id__in=mine, scope_id__in=joinable.values("pk")
+    )
+    hits, chosen = _closest_then_newest(user, documents, topics, limit)
+    for hit, document in zip(hits, chosen, strict=True):
+        shared = _shared_words(document, topics)
+        hit.why = [
+            f"It is about {shared}, which you write about in your answers."
+            if shared
+            else f"It has room for you in {hit.community_name}."
+        ]
+    return hits
+
+
+def resources_to_read(user: Any, topics: list[str], *, limit: int = LIMIT) -> list[Hit]:
+    """Return library resources the person may see in their communities, not
+    added by them, closest to their topic words first, each with a reason."""
+    mine = list(policy.snapshot(user).roles)
+    if not mine:
+        return []
+    documents = (
+        policy.visible(user, Document.objects.filter(kind=RESOURCE))
+        .filter(community_id__in=mine)
+        .exclude(author_id=user.pk)
+    )
+    hits, chosen = _closest_then_newest(user, documents, topics, limit)
+    for hit, document in zip(hits, chosen, strict=True):
+        shared = _shared_words(document, topics)
+        hit.why = [
+            f"It covers {shared}, which you write about in your answers."
+            if shared
+            else f"Newly added to the library of {hit.community_name}."
+        ]
+    return hits
 
 
 def _kept(documents: list[Document], hits: list[Hit]) -> list[Document]:
@@ -146,10 +227,15 @@ def _and_list(items: list[str]) -> str:
 
 
 def recommendations_for(user: Any) -> Recommendations:
-    """Return threads to answer and people to meet for a signed-in person."""
+    """Return threads to answer, groups to join, resources to read and people to
+    meet for a signed-in person."""
     threads, topics = threads_to_answer(user)
     return Recommendations(
-        threads=threads, people=people_to_meet(user), topic_words=topics
+        threads=threads,
+        people=people_to_meet(user),
+        topic_words=topics,
+        groups=groups_to_join(user, topics),
+        resources=resources_to_read(user, topics),
     )
 
 

@@ -1,7 +1,7 @@
 """The registry of document kinds: how each app's content enters the index.
 
 A kind knows how to turn object ids into index entries (fresh from the
-database; None drops the object from the index), how to list every id for a
+database; None drops the object from the index), how to list every object (with its date) for a
 rebuild, and how to show a page of hits to one viewer, loading the objects
 through the policy so a stale index entry can never show anything private.
 Threads and replies register in search.kinds; other apps add their own.
@@ -27,10 +27,15 @@ class Entry:
     created_at: datetime
     author_id: int | None = None
     is_anonymous: bool = False
+    is_hidden: bool = False
     thread_id: int | None = None
     is_question: bool = False
     is_answered: bool = False
     has_code: bool = False
+    # Whose visibility the document shares (Document.Scope) and the id of the
+    # room, group, library item or person for scopes other than community.
+    scope: str = "community"
+    scope_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,8 @@ class DocumentKind:
     label: str  # plural, for filters: "Threads"
     singular: str  # beside one hit: "Thread"
     entries: Callable[[list[int]], dict[int, Entry | None]]
-    all_ids: Callable[[], Iterable[int]]
+    # (created_at, id) of every object to index, for a rebuild.
+    all_keys: Callable[[], Iterable[tuple[datetime, int]]]
     show: Callable[[Any, list[int]], dict[int, Shown]]
 
 

@@ -148,7 +148,8 @@ def search(
     """Return one page of results, best match first, with highlighted snippets.
 
     Without words, filtered documents come newest first. Costs a fixed number
-    of queries: the count, the page of documents, and one per kind shown.
+    of queries: the ranked candidates (or the count), the page of documents,
+    its snippets, and one per kind shown.
     """
     size = size or settings.PAGE_SIZE
     if filters.is_empty:
@@ -159,16 +160,21 @@ def search(
         return Page(items=[], number=1, page_count=1, total=0)
     if parsed.is_empty:
         documents = documents.order_by("-created_at", "-id")
+        # Counting every filtered document costs more than showing a page;
+        # past MAX_COUNTED the page says "more than" and stops counting.
+        total = documents.order_by()[: MAX_COUNTED + 1].count()
+        number, start = _page_start(page, total, size)
+        rows = list(documents[start : start + size])
     else:
-        documents = engine.match(documents, parsed)
-    # Counting every match of a very common word costs more than ranking a
-    # page; past MAX_COUNTED the page says "more than" and stops counting.
-    total = documents.order_by()[: MAX_COUNTED + 1].count()
-    page_count = max(1, -(-min(total, MAX_COUNTED) // size))
-    number = min(max(page, 1), page_count)
-    start = (number - 1) * size
-    rows = list(documents[start : start + size])
-    if not parsed.is_empty:
+        # Rank the newest MAX_COUNTED + 1 matches the person may see: a
+        # bounded set the index hands over in id order, so a word found in
+        # every post costs no more than a rare one. Its size is the count.
+        found = engine.newest_matches(documents, parsed, MAX_COUNTED + 1)
+        total = len(found)
+        number, start = _page_start(page, total, size)
+        best = sorted(found, key=lambda row: (-row[1], -row[0]))[start : start + size]
+        loaded = Document.objects.in_bulk([pk for pk, _rank in best])
+        rows = [loaded[pk] for pk, _rank in best if pk in loaded]
         marked = engine.marks(parsed, [d.pk for d in rows])
         for row in rows:
             title, snippet = marked.get(row.pk, ("", ""))
@@ -177,9 +183,20 @@ def search(
     return Page(
         items=hits_for(user, rows),
         number=number,
-        page_count=page_count,
+        page_count=_page_count(total, size),
         total=total,
     )
+
+
+def _page_count(total: int, size: int) -> int:
+    return max(1, -(-min(total, MAX_COUNTED) // size))
+
+
+def _page_start(page: int, total: int, size: int) -> tuple[int, int]:
+    """Return the page number to show (clamped to the pages there are) and its
+    first row's offset."""
+    number = min(max(page, 1), _page_count(total, size))
+    return number, (number - 1) * size
 
 
 def hits_for(user: Any, documents: list[Document]) -> list[Hit]:
@@ -198,7 +215,8 @@ def hits_for(user: Any, documents: list[Document]) -> list[Hit]:
         if view is None:
             continue
         title_marked = getattr(document, "title_marked", None) or view.title
-        if document.kind != THREAD:
+        if not document.title:
+            # Replies and messages index no title; they show their context's.
             title_marked = view.title
         snippet = getattr(document, "snippet_marked", None)
         hits.append(

@@ -14,7 +14,7 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Rebuild the full-text search index, showing a progress bar per kind."
+    help = "Rebuild the full-text search index, showing a progress bar."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

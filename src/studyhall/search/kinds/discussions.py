@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import unescape
 from typing import Any
 
@@ -51,6 +52,7 @@ def thread_entries(ids: list[int]) -> dict[int, Entry | None]:
             created_at=thread.created_at,
             author_id=thread.author_id,
             is_anonymous=thread.is_anonymous,
+            is_hidden=thread.is_hidden,
             thread_id=thread.pk,
             is_question=thread.is_question,
             is_answered=_is_answered(thread),
@@ -78,6 +80,7 @@ def reply_entries(ids: list[int]) -> dict[int, Entry | None]:
             created_at=post.created_at,
             author_id=post.author_id,
             is_anonymous=post.is_anonymous,
+            is_hidden=post.is_hidden or post.thread.is_hidden,
             thread_id=post.thread_id,
             is_question=post.thread.is_question,
             is_answered=_is_answered(post.thread),
@@ -86,14 +89,14 @@ def reply_entries(ids: list[int]) -> dict[int, Entry | None]:
     return result
 
 
-def thread_ids() -> Iterable[int]:
-    return Thread.objects.filter(is_deleted=False).values_list("pk", flat=True)
+def thread_keys() -> Iterable[tuple[datetime, int]]:
+    return Thread.objects.filter(is_deleted=False).values_list("created_at", "pk")
 
 
-def reply_ids() -> Iterable[int]:
+def reply_keys() -> Iterable[tuple[datetime, int]]:
     return Post.objects.filter(
         number__gt=1, is_deleted=False, thread__is_deleted=False
-    ).values_list("pk", flat=True)
+    ).values_list("created_at", "pk")
 
 
 def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
@@ -137,7 +140,7 @@ register(
         label="Threads",
         singular="Thread",
         entries=thread_entries,
-        all_ids=thread_ids,
+        all_keys=thread_keys,
         show=show_threads,
     )
 )
@@ -147,7 +150,7 @@ register(
         label="Replies",
         singular="Reply",
         entries=reply_entries,
-        all_ids=reply_ids,
+        all_keys=reply_keys,
         show=show_replies,
     )
 )
