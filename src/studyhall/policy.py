@@ -1132,11 +1132,15 @@ def _can_opportunity(snap: Snapshot, action: Action, opportunity: Opportunity) -
     raise TypeError(f"no rule for {action} on an opportunity")
 
 
-def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
+def audience_q(
+    user: Any, *, owner: str, visibility: str, is_public: str, on_profile: bool = False
+) -> Q:
     """Return a filter for rows the viewer may see, given the names of the owner's id,
     the row's visibility and the owner's public opt-in; the twin of `may_see`.
 
-    A row whose owner has no profile yet counts as not public.
+    A row whose owner has no profile yet counts as not public. With
+    `on_profile` the visibility is a profile field, so an owner without a
+    profile row has its default: members of their communities.
     """
     snap = snapshot(user)
     public = Q(**{is_public: True, visibility: Visibility.PUBLIC})
@@ -1146,6 +1150,11 @@ def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
     q = public | Q(**{owner: snap.user_id})
     not_blocked = ~Q(**{f"{owner}__in": sorted(rel.blocked)}) if rel.blocked else Q()
     wide = [Visibility.PUBLIC, Visibility.COMMUNITIES]
+
+    def level(levels: list[Visibility]) -> Q:
+        found = Q(**{f"{visibility}__in": levels})
+        return found | Q(**{f"{visibility}__isnull": True}) if on_profile else found
+
     if snap.roles:
         peers = Exists(
             Membership.objects.filter(
@@ -1154,10 +1163,10 @@ def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
                 community_id__in=sorted(snap.roles),
             )
         )
-        q |= not_blocked & Q(peers) & Q(**{f"{visibility}__in": wide})
+        q |= not_blocked & Q(peers) & level(wide)
     if rel.connections:
-        q |= Q(**{f"{owner}__in": sorted(rel.connections)}) & Q(
-            **{f"{visibility}__in": [*wide, Visibility.CONNECTIONS]}
+        q |= Q(**{f"{owner}__in": sorted(rel.connections)}) & level(
+            [*wide, Visibility.CONNECTIONS]
         )
     return q
 
@@ -1195,11 +1204,24 @@ def _visible_feed_q(user: Any, snap: Snapshot) -> Q:
         visibility="showcase__visibility",
         is_public="actor__profile__is_public",
     )
+    # A badge belongs to its earner's achievements: it shows where that field
+    # does, in a community the reader may see, until it is revoked.
+    badges = (
+        _visible_communities_q(snap, "community__")
+        & Q(award__revoked_at__isnull=True)
+        & audience_q(
+            user,
+            owner="actor_id",
+            visibility="actor__profile__achievements_visibility",
+            is_public="actor__profile__is_public",
+            on_profile=True,
+        )
+    )
     q = (
         (Q(kind=FeedEntry.Kind.THREAD) & threads)
         | (Q(kind=FeedEntry.Kind.ANSWER) & answers)
         | (Q(kind=FeedEntry.Kind.SHOWCASE) & showcase)
-        | (Q(kind=FeedEntry.Kind.BADGE) & _visible_communities_q(snap, "community__"))
+        | (Q(kind=FeedEntry.Kind.BADGE) & badges)
     )
     blocked = relations(user).blocked
     if blocked:

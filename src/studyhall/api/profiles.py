@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from studyhall import policy
@@ -113,6 +114,8 @@ class FeedEntryOut(Schema):
     thread_id: int | None
     thread_title: str | None
     showcase_title: str | None
+    badge_name: str | None
+    award_url: str | None = Field(description="The badge award's public page.")
     created_at: datetime
 
 
@@ -353,6 +356,12 @@ def _feed_out(entry: FeedEntry) -> FeedEntryOut:
         thread_id=entry.thread_id,
         thread_title=entry.thread.title if entry.thread else None,
         showcase_title=entry.showcase.title if entry.showcase else None,
+        badge_name=entry.award.badge.name if entry.award else None,
+        award_url=(
+            reverse("recognition:award-detail", kwargs={"award_uid": entry.award.uid})
+            if entry.award
+            else None
+        ),
         created_at=entry.created_at,
     )
 

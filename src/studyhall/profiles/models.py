@@ -268,6 +268,13 @@ class FeedEntry(models.Model):
     showcase = models.ForeignKey(
         ShowcaseItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    award = models.ForeignKey(
+        "recognition.BadgeAward",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -520,7 +520,7 @@ def feed_entries(viewer: Any) -> QuerySet[FeedEntry]:
         | Q(kind=FeedEntry.Kind.THREAD, community_id__in=communities)
     ).exclude(actor_id=user_id)
     return policy.visible(viewer, entries).select_related(
-        "actor", "community", "thread", "showcase"
+        "actor", "community", "thread", "showcase", "award__badge"
     )
 
 
