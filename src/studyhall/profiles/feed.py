@@ -12,8 +12,8 @@ from typing import Any
 
 from studyhall.discussions.models import Post, Thread
 from studyhall.profiles.models import FeedEntry
-from studyhall.recognition.models import BadgeAward
 from studyhall.realtime.hooks import Occurrence, listen
+from studyhall.recognition.models import BadgeAward
 
 
 def record(kind: str, *, actor_id: int, **targets: Any) -> FeedEntry:
