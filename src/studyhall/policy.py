@@ -1115,6 +1115,14 @@ def _can_request(
         return is_asker and pending
     if action is Action.SCHEDULE_MEETING:
         return (is_asker or is_answerer) and request.status == "accepted"
+    if action is Action.SEND_MESSAGE:
+        # Only a mentorship opens a conversation; a connection uses chat's own.
+        return (
+            isinstance(request, MentorshipRequest)
+            and (is_asker or is_answerer)
+            and snap.is_verified
+            and request.status == "accepted"
+        )
     raise TypeError(f"no rule for {action} on a request")
 
 

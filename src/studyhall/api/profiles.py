@@ -13,6 +13,8 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from studyhall import policy
+from studyhall.api.chat import RoomOut
+from studyhall.api.chat import _room_out as room_out
 from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
 from studyhall.api.params import Cursor, Id, Limit
 from studyhall.api.schemas import ERRORS
@@ -480,6 +482,21 @@ def answer_mentorship(
     else:
         services.withdraw_mentorship(user, found)
     return _mentorship_out(selectors.mentorship_detail(user, mentorship_id))
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/conversation",
+    response={200: RoomOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def open_mentorship_conversation(request: HttpRequest, mentorship_id: Id) -> Any:
+    """Open (or find) the direct conversation between mentor and mentee; post to it
+    with the chat API's `/rooms/{room_id}/messages`."""
+    user = viewer(request)
+    found = selectors.mentorship_detail(user, mentorship_id)
+    room = services.open_mentorship_conversation(user, found)
+    other = found.mentor if user.pk == found.mentee_id else found.mentee
+    return room_out(room, [other])
 
 
 # --- opportunities --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts import selectors as account_selectors
 from studyhall.accounts.models import HANDLE_PATTERN, User
+from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.core.pagination import Page, paginate
 from studyhall.core.text import clean_text
@@ -607,6 +608,44 @@ def mentorship_detail(viewer: Any, pk: int) -> MentorshipRequest:
     if found is None:
         raise Http404("No such mentorship.")
     return found
+
+
+@dataclass
+class MentorshipMessages:
+    """The mentor and mentee's direct conversation, as shown on the mentorship page."""
+
+    room: Room
+    latest: list[Message]
+    unread_count: int
+
+
+MENTORSHIP_MESSAGES_SHOWN = 5
+
+
+def mentorship_messages(
+    viewer: User, mentorship: MentorshipRequest
+) -> MentorshipMessages | None:
+    """Return the pair's conversation with its latest messages, or None before one
+    is opened (three queries at most). Expects a mentorship the viewer is part of."""
+    low, high = sorted([mentorship.mentee_id, mentorship.mentor_id])
+    room = policy.visible(viewer, Room.objects.filter(pair_key=f"{low}:{high}")).first()
+    if room is None:
+        return None
+    latest = list(
+        Message.objects.filter(room=room, parent__isnull=True, is_deleted=False)
+        .select_related("author")
+        .order_by("-number")[:MENTORSHIP_MESSAGES_SHOWN]
+    )
+    latest.reverse()
+    read = (
+        RoomMember.objects.filter(room=room, user=viewer)
+        .values_list("last_read_number", flat=True)
+        .first()
+        or 0
+    )
+    return MentorshipMessages(
+        room=room, latest=latest, unread_count=max(room.last_number - read, 0)
+    )
 
 
 # --- opportunities ---------------------------------------------------------------------

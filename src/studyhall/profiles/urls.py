@@ -41,6 +41,11 @@ urlpatterns = [
         name="mentorship-detail",
     ),
     path(
+        "mentoring/<int:mentorship_id>/messages/",
+        views.mentorship_message,
+        name="mentorship-message",
+    ),
+    path(
         "mentoring/<int:mentorship_id>/answer/",
         views.mentorship_answer,
         name="mentorship-answer",

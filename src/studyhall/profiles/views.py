@@ -551,9 +551,32 @@ def mentorship_detail(request: AuthedRequest, mentorship_id: int) -> HttpRespons
             "can_schedule": policy.can(
                 request.user, Action.SCHEDULE_MEETING, mentorship
             ),
+            "can_message": policy.can(request.user, Action.SEND_MESSAGE, mentorship),
+            "conversation": selectors.mentorship_messages(request.user, mentorship),
         },
         status=status,
     )
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, DomainError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@login_required
+@require_POST
+def mentorship_message(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
+    """Open the mentor and mentee's direct conversation and go to it."""
+    mentorship = selectors.mentorship_detail(request.user, mentorship_id)
+    try:
+        room = services.open_mentorship_conversation(request.user, mentorship)
+    except (DomainError, PermissionDenied, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        return redirect("profiles:mentorship-detail", mentorship_id=mentorship.pk)
+    return redirect("chat:room-detail", pk=room.pk)
 
 
 @login_required

@@ -6,6 +6,7 @@ Every function checks the policy, validates, and writes in one transaction.
 from studyhall.profiles.services.mentorship import (
     answer_mentorship,
     expire_mentorship_requests,
+    open_mentorship_conversation,
     request_mentorship,
     schedule_meeting,
     update_mentoring,
@@ -45,6 +46,7 @@ __all__ = [
     "expire_mentorship_requests",
     "follow",
     "follow_community",
+    "open_mentorship_conversation",
     "parse_tags",
     "post_opportunity",
     "remove_avatar",

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat import services as chat
+from studyhall.chat.models import Room
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
 from studyhall.policy import Action
@@ -174,6 +176,24 @@ def withdraw_mentorship(user: User, request: MentorshipRequest) -> MentorshipReq
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
     return request
+
+
+def open_mentorship_conversation(user: User, mentorship: MentorshipRequest) -> Room:
+    """Open (or reuse) the direct conversation between mentor and mentee.
+
+    Either participant of an accepted mentorship may, even without a shared
+    community; never between people where one blocked the other.
+    """
+    if not policy.can(user, Action.VIEW, mentorship):
+        raise Http404("No such mentorship.")
+    if not policy.can(user, Action.SEND_MESSAGE, mentorship):
+        raise DomainError(
+            "Messages need an accepted mentorship and a verified email address.",
+            code="not_active",
+        )
+    other = mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee
+    # Chat refuses if either blocked the other (a block also ends the mentorship).
+    return chat.open_direct_conversation(user, other)
 
 
 def expire_mentorship_requests() -> int:
