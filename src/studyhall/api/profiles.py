@@ -54,9 +54,16 @@ class PersonOut(Schema):
     is_connection: bool
 
 
+class GroupRef(Schema):
+    id: int
+    name: str
+
+
 class AchievementsOut(Schema):
     accepted_answer_count: int
     endorsement_count: int
+    group_count: int = Field(description="Study groups joined that you may see.")
+    groups_organized: list[GroupRef]
 
 
 class ShowcaseOut(Schema):
@@ -249,6 +256,11 @@ def profile_out(page: selectors.ProfilePage) -> ProfileOut:
         achievements = AchievementsOut(
             accepted_answer_count=page.achievements.accepted_answer_count,
             endorsement_count=page.achievements.endorsement_count,
+            group_count=page.achievements.group_count,
+            groups_organized=[
+                GroupRef(id=g.pk, name=g.name)
+                for g in page.achievements.groups_organized
+            ],
         )
     return ProfileOut(
         **base,

@@ -22,6 +22,7 @@ from studyhall.communities.models import Community, Membership, Role
 from studyhall.core.pagination import Page, paginate
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Post, Thread
+from studyhall.groups.models import GroupMembership, StudyGroup
 from studyhall.policy import Action, Audience
 from studyhall.profiles.models import (
     Bookmark,
@@ -129,6 +130,12 @@ def card(viewer: Any, person: User, seen_by: Audience, **extra: Any) -> PersonCa
 class Achievements:
     accepted_answer_count: int
     endorsement_count: int
+    groups_organized: list[StudyGroup] = field(default_factory=list)
+    group_count: int = 0
+
+    @property
+    def groups_organized_count(self) -> int:
+        return len(self.groups_organized)
 
 
 @dataclass
@@ -191,8 +198,21 @@ def achievements(viewer: Any, person: User) -> Achievements:
     endorsed = policy.visible(viewer, Post.objects.all()).filter(
         author=person, is_anonymous=False, is_deleted=False, endorsed_at__isnull=False
     )
+    # Study groups the viewer may see (hidden ones only to their members).
+    # One filter() per question: chained ones would each join memberships anew.
+    groups = policy.visible(viewer, StudyGroup.objects.all())
+    active = {"memberships__user": person, "memberships__status": "active"}
+    organized = list(
+        groups.filter(**active, memberships__role=GroupMembership.Role.ORGANIZER)
+        .order_by("name", "pk")
+        .only("pk", "name")
+    )
+    groups = groups.filter(**active)
     return Achievements(
-        accepted_answer_count=accepted.count(), endorsement_count=endorsed.count()
+        accepted_answer_count=accepted.count(),
+        endorsement_count=endorsed.count(),
+        groups_organized=organized,
+        group_count=groups.count(),
     )
 
 
@@ -430,10 +450,27 @@ def _plural(count: int, word: str) -> str:
     return f"{count} shared {word}{'' if count == 1 else 's'}"
 
 
+def _shared_groups(user_id: int, people: list[int]) -> dict[int, list[str]]:
+    """Return, for each of these people, the names of the study groups they are an
+    active member of together with the person (one query)."""
+    mine = GroupMembership.objects.filter(
+        user_id=user_id, status=GroupMembership.Status.ACTIVE
+    ).values("group_id")
+    found: dict[int, list[str]] = defaultdict(list)
+    for other_id, name in GroupMembership.objects.filter(
+        group_id__in=mine,
+        user_id__in=people,
+        status=GroupMembership.Status.ACTIVE,
+    ).values_list("user_id", "group__name"):
+        found[other_id].append(name)
+    return found
+
+
 def people_like_you(viewer: Any, *, limit: int = 10) -> list[Suggestion]:
     """Return people from the viewer's communities ranked by shared interests,
-    skills and courses, each with the reasons. Only tags the viewer may see
-    count; connections, blocked people and the viewer are left out."""
+    skills, study groups and courses, each with the reasons. Only tags the
+    viewer may see count; connections, blocked people and the viewer are left
+    out."""
     snap = policy.snapshot(viewer)
     if snap.user_id is None or not snap.roles:
         return []
@@ -473,13 +510,19 @@ def people_like_you(viewer: Any, *, limit: int = 10) -> list[Suggestion]:
             )
             for user_id, label in rows:
                 shared[user_id][kind].append(label)
+    groups = _shared_groups(snap.user_id, list(shared_courses))
     names = {c.pk: c.name for c in Community.objects.filter(pk__in=sorted(snap.roles))}
     scored = []
     for user_id, courses in shared_courses.items():
         interests = sorted(shared[user_id]["interest"])
         skills = sorted(shared[user_id]["skill"])
-        score = 3 * len(interests) + 2 * len(skills) + len(courses)
+        in_groups = sorted(groups[user_id])
+        score = 3 * len(interests) + 2 * (len(skills) + len(in_groups)) + len(courses)
         reasons = []
+        if in_groups:
+            reasons.append(
+                f"{_plural(len(in_groups), 'study group')}: {', '.join(in_groups)}"
+            )
         if interests:
             reasons.append(
                 f"{_plural(len(interests), 'interest')}: {', '.join(interests)}"
