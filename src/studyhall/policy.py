@@ -26,6 +26,7 @@ from studyhall.library.models import LibraryItem
 from studyhall.live.models import LiveSession, Question
 from studyhall.profiles.models import (
     ConnectionRequest,
+    Distinction,
     FeedEntry,
     MentorshipRequest,
     Opportunity,
@@ -93,6 +94,8 @@ class Action(enum.Enum):
     SCHEDULE_MEETING = "schedule_meeting"
     POST_OPPORTUNITY = "post_opportunity"
     BOOKMARK = "bookmark"
+    CLAIM_DISTINCTION = "claim_distinction"
+    GRANT_DISTINCTION = "grant_distinction"
     MERGE_THREAD = "merge_thread"
     # Moderation (issue 7).
     READ_TEXT = "read_text"
@@ -108,8 +111,8 @@ STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 TEACHING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR})
 MODERATING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 ANONYMOUS_POSTER_ROLES = frozenset({Role.STUDENT})
-# Alumni and experts join communities as mentors; they, instructors and owners
-# may mentor and post opportunities.
+# Mentors, instructors and owners may mentor and post opportunities; so may
+# people with a verified alum or expert distinction (see _distinctions).
 MENTOR_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MENTOR})
 
 # The role matrix: which community roles may take each community-level action.
@@ -140,6 +143,8 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.ISSUE_CERTIFICATES: TEACHING_ROLES,
     Action.POST_OPPORTUNITY: MENTOR_ROLES,
     Action.BOOKMARK: frozenset(Role),
+    Action.CLAIM_DISTINCTION: frozenset(Role),
+    Action.GRANT_DISTINCTION: frozenset({Role.OWNER}),
     Action.MERGE_THREAD: MODERATING_ROLES,
     Action.FLAG: frozenset(Role),
     Action.MODERATE: MODERATING_ROLES,
@@ -179,6 +184,8 @@ class Snapshot:
     # suspended or banned (no role at all, and no rejoining).
     muted: set[int] = field(default_factory=set)
     barred: set[int] = field(default_factory=set)
+    # Communities where the person is a verified alum or expert, loaded on first use.
+    distinctions: set[int] | None = None
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -275,6 +282,8 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
         return _can_request(snap, action, obj)
     if isinstance(obj, Opportunity):
         return _can_opportunity(snap, action, obj)
+    if isinstance(obj, Distinction):
+        return _can_distinction(snap, action, obj)
     if obj is None and action is Action.CREATE_COMMUNITY:
         if snap.user_id is None or not snap.is_verified:
             return False
@@ -320,7 +329,22 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
     allowed = ROLE_MATRIX.get(action)
     if allowed is None:
         raise TypeError(f"no rule for {action} on a community")
+    if action is Action.POST_OPPORTUNITY and community.pk in _distinctions(snap):
+        return True
     return role in allowed
+
+
+def _distinctions(snap: Snapshot) -> set[int]:
+    """Return the communities where the person is a verified alum or expert (one
+    query, on first use)."""
+    # Asked only about a signed-in member (a role or their own profile).
+    if snap.distinctions is None:
+        snap.distinctions = set(
+            Distinction.objects.filter(
+                user_id=snap.user_id or 0, status=Distinction.Status.VERIFIED
+            ).values_list("community_id", flat=True)
+        )
+    return snap.distinctions
 
 
 def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
@@ -599,6 +623,8 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(_visible_feed_q(user, snap))
     if model is Opportunity:
         return queryset.filter(_visible_communities_q(snap, "community__"))
+    if model is Distinction:
+        return queryset.filter(_visible_distinctions_q(snap))
     if model is MentorshipRequest:
         if snap.user_id is None:
             return queryset.none()
@@ -1069,7 +1095,10 @@ def _can_profile(user: Any, snap: Snapshot, action: Action, profile: Profile) ->
         return (
             seen_by is Audience.SELF
             and snap.is_verified
-            and any(role in MENTOR_ROLES for role in snap.roles.values())
+            and (
+                any(role in MENTOR_ROLES for role in snap.roles.values())
+                or bool(_distinctions(snap) & set(snap.roles))
+            )
         )
     is_other = seen_by is not Audience.SELF and snap.user_id is not None
     reachable = (
@@ -1138,6 +1167,50 @@ def _can_opportunity(snap: Snapshot, action: Action, opportunity: Opportunity) -
             opportunity.posted_by_id == snap.user_id or role in MODERATING_ROLES
         )
     raise TypeError(f"no rule for {action} on an opportunity")
+
+
+def _can_distinction(snap: Snapshot, action: Action, found: Distinction) -> bool:
+    is_own = snap.user_id is not None and found.user_id == snap.user_id
+    grants = (
+        snap.is_verified
+        and snap.role_in(found.community_id) in ROLE_MATRIX[Action.GRANT_DISTINCTION]
+    )
+    if action is Action.VIEW:
+        # Verified ones are role badges: seen wherever the community is.
+        return (
+            is_own
+            or grants
+            or (
+                found.status == Distinction.Status.VERIFIED
+                and _can_view_community(snap, found.community)
+            )
+        )
+    if action is Action.GRANT_DISTINCTION:
+        return grants
+    if action is Action.DELETE:
+        return is_own or grants
+    raise TypeError(f"no rule for {action} on a distinction")
+
+
+def _visible_distinctions_q(snap: Snapshot) -> Q:
+    """Verified ones in communities the person may see, their own, and every one
+    where they grant them; the twin of can(..., VIEW)."""
+    if snap.is_superuser:
+        return Q()
+    q = Q(status=Distinction.Status.VERIFIED) & _visible_communities_q(
+        snap, "community__"
+    )
+    if snap.user_id is None:
+        return q
+    q |= Q(user_id=snap.user_id)
+    granting = [
+        c
+        for c, role in snap.roles.items()
+        if role in ROLE_MATRIX[Action.GRANT_DISTINCTION]
+    ]
+    if granting and snap.is_verified:
+        q |= Q(community_id__in=granting)
+    return q
 
 
 def audience_q(

@@ -28,6 +28,7 @@ from studyhall.profiles.models import (
     Bookmark,
     CommunityFollow,
     ConnectionRequest,
+    Distinction,
     FeedEntry,
     Follow,
     MentorshipRequest,
@@ -71,6 +72,7 @@ class PersonCard:
     tags: dict[str, list[str]] = field(default_factory=dict)
     role: str = ""
     is_connection: bool = False
+    distinctions: list[str] = field(default_factory=list)
 
     def shows(self, name: str) -> bool:
         return name in self.fields
@@ -111,6 +113,25 @@ def _tags_by_user(user_ids: list[int]) -> dict[int, dict[str, list[str]]]:
     ).values_list("user_id", "kind", "label"):
         found[user_id][kind].append(label)
     return found
+
+
+def _distinctions_by_user(
+    viewer: Any, user_ids: list[int], community_ids: list[int] | None = None
+) -> dict[int, list[str]]:
+    """Return "Alum" / "Expert" for each person verified as one in a community the
+    viewer may see (or in one of `community_ids`), one query."""
+    rows = policy.visible(
+        viewer,
+        Distinction.objects.filter(
+            user_id__in=user_ids, status=Distinction.Status.VERIFIED
+        ),
+    )
+    if community_ids is not None:
+        rows = rows.filter(community_id__in=community_ids)
+    found: dict[int, set[str]] = defaultdict(set)
+    for user_id, kind in rows.values_list("user_id", "kind"):
+        found[user_id].add(Distinction.Kind(kind).label)
+    return {user_id: sorted(labels) for user_id, labels in found.items()}
 
 
 def card(viewer: Any, person: User, seen_by: Audience, **extra: Any) -> PersonCard:
@@ -235,10 +256,15 @@ def profile_page(viewer: Any, handle: str) -> ProfilePage:
             viewer, ShowcaseItem.objects.filter(owner=person)
         ).select_related("owner__profile")
     )
+    person_card.distinctions = _distinctions_by_user(
+        viewer, [person.pk], [m.community_id for m in memberships]
+    ).get(person.pk, [])
     page = ProfilePage(
         person=person_card,
         is_self=is_self,
-        badges=sorted({BADGES[Role(m.role)] for m in memberships}),
+        badges=sorted(
+            {BADGES[Role(m.role)] for m in memberships} | set(person_card.distinctions)
+        ),
         memberships=memberships,
         showcase=showcase,
         achievements=(
@@ -344,6 +370,17 @@ def directory_members(
             members = members.filter(Q(_has_tag(kind, value)) & _field_q(viewer, name))
     if filters.role in Role.values:
         members = members.filter(role=filters.role)
+    elif filters.role in Distinction.Kind.values:
+        members = members.filter(
+            Exists(
+                Distinction.objects.filter(
+                    user_id=OuterRef("user_id"),
+                    community=community,
+                    kind=filters.role,
+                    status=Distinction.Status.VERIFIED,
+                )
+            )
+        )
     if filters.time_zone.strip():
         members = members.filter(
             Q(user__profile__time_zone=filters.time_zone.strip())
@@ -375,6 +412,9 @@ def directory_cards(
     """Return cards for one page of memberships, with the fields the viewer may see
     (one query for their tags)."""
     tags = _tags_by_user([m.user_id for m in memberships])
+    distinctions = _distinctions_by_user(
+        viewer, [m.user_id for m in memberships], [community.pk]
+    )
     viewer_id = policy.snapshot(viewer).user_id
     cards = []
     for membership in memberships:
@@ -391,6 +431,7 @@ def directory_cards(
                 tags=tags.get(membership.user_id, {}),
                 role=BADGES[Role(membership.role)],
                 is_connection=seen_by is Audience.CONNECTION,
+                distinctions=distinctions.get(membership.user_id, []),
             )
         )
     return cards
@@ -624,11 +665,20 @@ def mentors(viewer: Any) -> list[PersonCard]:
         .select_related("user")
         .order_by("user__display_name")[:100]
     )
+    found = list(profiles)
+    distinctions = _distinctions_by_user(viewer, [p.user_id for p in found])
     cards = []
-    for profile in profiles:
+    for profile in found:
         person = profile.user
         person.profile = profile
-        cards.append(card(viewer, person, Audience.COMMUNITY))
+        cards.append(
+            card(
+                viewer,
+                person,
+                Audience.COMMUNITY,
+                distinctions=distinctions.get(person.pk, []),
+            )
+        )
     return cards
 
 
@@ -689,6 +739,50 @@ def mentorship_messages(
     return MentorshipMessages(
         room=room, latest=latest, unread_count=max(room.last_number - read, 0)
     )
+
+
+# --- alumni and experts -------------------------------------------------------------
+
+
+@dataclass
+class DistinctionsPage:
+    mine: list[Distinction]
+    claims: list[Distinction]
+    verified: list[Distinction]
+    can_grant: bool
+
+
+def distinctions_page(viewer: User, community: Community) -> DistinctionsPage:
+    """Return the person's own claims, the claims waiting for them (owners) and the
+    community's verified alumni and experts. Raises PermissionDenied for
+    non-members."""
+    from studyhall.communities.selectors import members_for
+
+    members_for(viewer, community)
+    rows = list(
+        policy.visible(viewer, Distinction.objects.filter(community=community))
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("kind", "user__display_name", "pk")
+    )
+    return DistinctionsPage(
+        mine=[d for d in rows if d.user_id == viewer.pk],
+        claims=[d for d in rows if d.status == Distinction.Status.CLAIMED],
+        verified=[d for d in rows if d.is_verified],
+        can_grant=policy.can(viewer, Action.GRANT_DISTINCTION, community),
+    )
+
+
+def visible_distinction(viewer: Any, pk: int) -> Distinction:
+    """Return a distinction the viewer may see, or raise Http404."""
+    found = (
+        policy.visible(viewer, Distinction.objects.filter(pk=pk))
+        .select_related("user", "community")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such distinction.")
+    return found
 
 
 # --- opportunities ---------------------------------------------------------------------

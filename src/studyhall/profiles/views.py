@@ -33,6 +33,8 @@ from studyhall.profiles import selectors, services
 from studyhall.profiles.forms import (
     AvatarForm,
     ConnectForm,
+    DistinctionClaimForm,
+    DistinctionGrantForm,
     MeetingForm,
     MentoringForm,
     MentorshipRequestForm,
@@ -45,6 +47,7 @@ from studyhall.profiles.models import (
     PROFILE_FIELDS,
     CommunityFollow,
     ConnectionRequest,
+    Distinction,
     Opportunity,
     ProfileTag,
     ShowcaseItem,
@@ -357,7 +360,8 @@ def directory(request: AuthedRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "courses": courses,
             "sorts": list(selectors.DIRECTORY_SORTS),
-            "roles": Role.choices,
+            "roles": [*Role.choices, *Distinction.Kind.choices],
+            "can_grant": policy.can(request.user, Action.GRANT_DISTINCTION, community),
             "is_following": CommunityFollow.objects.filter(
                 user=request.user, community=community
             ).exists(),
@@ -596,6 +600,91 @@ def mentorship_answer(request: AuthedRequest, mentorship_id: int) -> HttpRespons
     else:
         messages.success(request, "Done.")
     return redirect("profiles:mentorship-detail", mentorship_id=mentorship.pk)
+
+
+# --- alumni and experts ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distinctions(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Claim to be an alum or expert here; owners mark members and verify claims."""
+    community = visible_community(request.user, slug)
+    sent = request.POST.get("form") if request.method == "POST" else None
+    # Prefixed, so the two forms' fields keep apart ids on one page.
+    claim = DistinctionClaimForm(
+        request.POST if sent == "claim" else None, prefix="claim"
+    )
+    grant = DistinctionGrantForm(
+        request.POST if sent == "grant" else None, prefix="grant"
+    )
+    status = 200
+    if sent in ("claim", "grant"):
+        status = 400
+        form = claim if sent == "claim" else grant
+        if form.is_valid():
+            try:
+                _save_distinction(request.user, community, sent, form.cleaned_data)
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    "Your claim went to the community's owners."
+                    if sent == "claim"
+                    and not policy.can(
+                        request.user, Action.GRANT_DISTINCTION, community
+                    )
+                    else "Saved.",
+                )
+                return redirect("profiles:distinctions", slug=community.slug)
+    return render(
+        request,
+        "profiles/distinctions.html",
+        {
+            "community": community,
+            "page": selectors.distinctions_page(request.user, community),
+            "claim_form": claim,
+            "grant_form": grant,
+        },
+        status=status,
+    )
+
+
+def _save_distinction(
+    user: User, community: Any, sent: str, data: dict[str, Any]
+) -> None:
+    if sent == "claim":
+        services.claim_distinction(
+            user, community, kind=data["kind"], note=data["note"]
+        )
+        return
+    person = User.objects.filter(
+        handle__iexact=data["handle"].strip().lstrip("@"), is_active=True
+    ).first()
+    if person is None:
+        raise ValidationError({"handle": "No member has that handle."})
+    services.grant_distinction(
+        user, community, person, kind=data["kind"], note=data["note"]
+    )
+
+
+@login_required
+@require_POST
+def distinction_decide(request: AuthedRequest, distinction_id: int) -> HttpResponse:
+    """Verify, reject or remove one alum or expert distinction."""
+    found = selectors.visible_distinction(request.user, distinction_id)
+    action = request.POST.get("action")
+    try:
+        if action in ("verify", "reject"):
+            services.decide_distinction(request.user, found, verify=action == "verify")
+        else:
+            services.remove_distinction(request.user, found)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Done.")
+    return redirect("profiles:distinctions", slug=found.community.slug)
 
 
 # --- opportunities ---------------------------------------------------------------------

@@ -36,8 +36,8 @@ def update_mentoring(
     profile = profile_of(user)
     if is_mentor and not policy.can(user, Action.OFFER_MENTORSHIP, profile):
         raise PermissionDenied(
-            "Mentoring is open to alumni, experts and instructors: ask a community "
-            "owner for the mentor role."
+            "Mentoring is open to alumni, experts and instructors: claim an alum "
+            "or expert badge in your community, or ask an owner for the mentor role."
         )
     errors: dict[str, list[str]] = {}
     areas = " ".join(clean_text(areas or "").split())
