@@ -120,3 +120,24 @@ def test_a_badge_from_a_private_community_stays_out_of_an_outsiders_feed(
     _award(owner, community, other_student, django_capture_on_commit_callbacks)
 
     assert list(selectors.feed_entries(outsider)) == []
+
+
+def test_earned_badges_show_among_achievements_where_the_community_is_visible(
+    client, owner, community, student, other_student, django_capture_on_commit_callbacks
+):
+    award = _award(owner, community, other_student, django_capture_on_commit_callbacks)
+    outsider = UserFactory()
+    services.update_profile(
+        other_student,
+        **profile_data(is_public=True, achievements_visibility="public"),
+    )
+    client.force_login(student)
+
+    page = client.get(reverse("accounts:profile", args=[other_student.handle]))
+    api = client.get(f"/api/v1/people/{other_student.handle}").json()
+    client.force_login(outsider)
+    elsewhere = client.get(f"/api/v1/people/{other_student.handle}").json()
+
+    assert reverse("recognition:award-detail", args=[award.uid]) in page.text
+    assert api["achievements"]["badges"] == ["Night owl"]
+    assert elsewhere["achievements"]["badges"] == []

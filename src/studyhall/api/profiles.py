@@ -75,6 +75,7 @@ class AchievementsOut(Schema):
     endorsement_count: int
     group_count: int = Field(description="Study groups joined that you may see.")
     groups_organized: list[GroupRef]
+    badges: list[str] = Field(description="Names of badges earned, latest first.")
 
 
 class ShowcaseOut(Schema):
@@ -344,6 +345,7 @@ def profile_out(page: selectors.ProfilePage) -> ProfileOut:
                 GroupRef(id=g.pk, name=g.name)
                 for g in page.achievements.groups_organized
             ],
+            badges=[a.badge.name for a in page.achievements.badges],
         )
     return ProfileOut(
         **base,

@@ -37,6 +37,7 @@ from studyhall.profiles.models import (
     ProfileTag,
     ShowcaseItem,
 )
+from studyhall.recognition.models import BadgeAward
 
 BADGES = {
     Role.OWNER: "Instructor",
@@ -153,6 +154,7 @@ class Achievements:
     endorsement_count: int
     groups_organized: list[StudyGroup] = field(default_factory=list)
     group_count: int = 0
+    badges: list[BadgeAward] = field(default_factory=list)
 
     @property
     def groups_organized_count(self) -> int:
@@ -229,11 +231,22 @@ def achievements(viewer: Any, person: User) -> Achievements:
         .only("pk", "name")
     )
     groups = groups.filter(**active)
+    # Badges earned in communities the viewer may see, until revoked.
+    badges = list(
+        BadgeAward.objects.filter(
+            recipient=person,
+            revoked_at__isnull=True,
+            community__in=policy.visible(viewer, Community.objects.all()),
+        )
+        .select_related("badge")
+        .order_by("-created_at", "-pk")[:20]
+    )
     return Achievements(
         accepted_answer_count=accepted.count(),
         endorsement_count=endorsed.count(),
         groups_organized=organized,
         group_count=groups.count(),
+        badges=badges,
     )
 
 
