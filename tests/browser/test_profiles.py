@@ -1,4 +1,5 @@
-"""Complete a profile, find a peer by interest, connect, and get a mentor."""
+"""Complete a profile, find a peer by interest, connect, get a mentor and open the
+mentorship's messages."""
 
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ def test_complete_profile_find_peer_connect_and_get_a_mentor(new_page):
     click_through(me, me.get_by_role("link", name="Mentored by Dr Mo Mentor"))
     expect(me.get_by_text("Accepted", exact=True)).to_be_visible()
     expect(me.get_by_text("Apply to PhD programmes this autumn.")).to_be_visible()
+    click_through(me, me.get_by_role("button", name="Send a message"))
+    expect(me).to_have_url(re.compile(r"/chat/r/\d+/$"))
 
 
 def test_post_filter_and_bookmark_an_opportunity_and_read_the_feed(new_page):
