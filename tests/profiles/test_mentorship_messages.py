@@ -136,3 +136,25 @@ def test_api_opens_the_conversation_and_sends_through_chat(client, student, ment
     assert [p["handle"] for p in opened.json()["people"]] == [student.handle]
     assert sent.status_code == 201
     assert missing.status_code == 404
+
+
+def test_scheduling_a_meeting_tells_the_other_person_on_their_stream(student, mentor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from studyhall.realtime.models import Event
+
+    found = _mentorship(student, mentor)
+
+    meeting = services.schedule_meeting(
+        student,
+        found,
+        starts_at=timezone.now() + timedelta(days=1),
+        duration_minutes=30,
+        topic="CV",
+    )
+
+    event = Event.objects.get(type="meeting.scheduled")
+    assert event.stream == f"user.{mentor.pk}"
+    assert event.payload == {"mentorship": found.pk, "meeting": meeting.pk}

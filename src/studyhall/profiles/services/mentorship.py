@@ -235,11 +235,25 @@ def schedule_meeting(
     if errors:
         raise ValidationError(errors)
     assert starts_at is not None
-    return Meeting.objects.create(
-        mentorship=mentorship,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        topic=topic,
-        place=place,
-        created_by=user,
-    )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            topic=topic,
+            place=place,
+            created_by=user,
+        )
+        # For notifications to tell the other person; only ids.
+        other = (
+            mentorship.mentor_id
+            if user.pk == mentorship.mentee_id
+            else mentorship.mentee_id
+        )
+        publish(
+            f"user.{other}",
+            "meeting.scheduled",
+            {"mentorship": mentorship.pk, "meeting": meeting.pk},
+            actor=user,
+        )
+    return meeting
