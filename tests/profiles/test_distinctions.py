@@ -117,6 +117,7 @@ def test_owners_mark_members_only(client, owner, community, student, outsider):
     marked = client.post(
         reverse("profiles:distinctions", args=[community.slug]),
         {"form": "grant", "grant-handle": f"@{student.handle}", "grant-kind": "expert"},
+        follow=True,
     )
     refused = client.post(
         reverse("profiles:distinctions", args=[community.slug]),
@@ -125,8 +126,9 @@ def test_owners_mark_members_only(client, owner, community, student, outsider):
     with pytest.raises(ValidationError):
         services.grant_distinction(owner, community, outsider, kind="alum")
 
-    assert marked.status_code == 302
+    assert marked.redirect_chain[0][1] == 302
     assert Distinction.objects.get(user=student).is_verified
+    assert "is now shown as an expert" in marked.text
     assert refused.status_code == 400
     assert "Choose a member of this community." in refused.text
     assert outsider.handle in refused.text

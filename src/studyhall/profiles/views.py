@@ -624,18 +624,18 @@ def distinctions(request: AuthedRequest, slug: str) -> HttpResponse:
         form = claim if sent == "claim" else grant
         if form.is_valid():
             try:
-                _save_distinction(request.user, community, sent, form.cleaned_data)
+                found = _save_distinction(
+                    request.user, community, sent, form.cleaned_data
+                )
             except (ValidationError, DomainError) as error:
                 add_service_errors(form, error)
             else:
                 messages.success(
                     request,
-                    "Your claim went to the community's owners."
-                    if sent == "claim"
-                    and not policy.can(
-                        request.user, Action.GRANT_DISTINCTION, community
-                    )
-                    else "Saved.",
+                    f"{found.user.display_name} is now shown as "
+                    f"{'an alum' if found.kind == 'alum' else 'an expert'}."
+                    if found.is_verified
+                    else "Your claim went to the community's owners.",
                 )
                 return redirect("profiles:distinctions", slug=community.slug)
     return render(
@@ -653,18 +653,17 @@ def distinctions(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def _save_distinction(
     user: User, community: Any, sent: str, data: dict[str, Any]
-) -> None:
+) -> Distinction:
     if sent == "claim":
-        services.claim_distinction(
+        return services.claim_distinction(
             user, community, kind=data["kind"], note=data["note"]
         )
-        return
     person = User.objects.filter(
         handle__iexact=data["handle"].strip().lstrip("@"), is_active=True
     ).first()
     if person is None:
         raise ValidationError({"handle": "No member has that handle."})
-    services.grant_distinction(
+    return services.grant_distinction(
         user, community, person, kind=data["kind"], note=data["note"]
     )
 
