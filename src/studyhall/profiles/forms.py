@@ -114,8 +114,10 @@ class DistinctionClaimForm(forms.Form):
     )
     note = forms.CharField(
         label="What makes you one",
-        required=False,
         strip=False,
+        error_messages={
+            "required": "Say what makes you one, such as your class year or your field."
+        },
         max_length=600,
         help_text="Such as your class year, or your field and where you work in it. "
         "Owners of the community read it before they verify.",
