@@ -65,8 +65,8 @@ def make_group(creator: User, community: Community, **fields: Any) -> Any:
 def make_network(
     student: User, peer: User, mentor: User, community: Community
 ) -> dict[str, Any]:
-    """Create, with `mentor` holding a mentoring role, a connection request, a portfolio item, a mentorship and an
-    opportunity through the profiles services; private text says "Zanzibar"."""
+    """Create, with `mentor` holding a mentoring role, a connection request, a portfolio item, a mentorship, an
+    opportunity and an alum claim through the profiles services; private text says "Zanzibar"."""
     from datetime import timedelta
 
     from studyhall.profiles import services as profile_services
@@ -86,9 +86,13 @@ def make_network(
         apply_url="https://example.org/apply",
         deadline=timezone.localdate() + timedelta(days=7),
     )
+    distinction = profile_services.claim_distinction(
+        student, community, kind="alum", note=secret
+    )
     return {
         "connection": connection,
         "item": item,
         "mentorship": mentorship,
         "opportunity": opportunity,
+        "distinction": distinction,
     }

@@ -225,6 +225,7 @@ def arguments(world: dict[str, Any]) -> dict[str, str]:
         "item_id": str(world["item"].pk),
         "mentorship_id": str(world["mentorship"].pk),
         "opportunity_id": str(world["opportunity"].pk),
+        "distinction_id": str(world["distinction"].pk),
         "content_type": "post",
         "export_id": "1",
         "object_id": str(world["reply"].pk),

@@ -26,6 +26,7 @@ from studyhall.library.models import LibraryItem
 from studyhall.live.models import LiveSession, Question
 from studyhall.profiles.models import (
     ConnectionRequest,
+    Distinction,
     FeedEntry,
     MentorshipRequest,
     Opportunity,
@@ -93,6 +94,8 @@ class Action(enum.Enum):
     SCHEDULE_MEETING = "schedule_meeting"
     POST_OPPORTUNITY = "post_opportunity"
     BOOKMARK = "bookmark"
+    CLAIM_DISTINCTION = "claim_distinction"
+    GRANT_DISTINCTION = "grant_distinction"
     MERGE_THREAD = "merge_thread"
     # Moderation (issue 7).
     READ_TEXT = "read_text"
@@ -108,8 +111,8 @@ STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 TEACHING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR})
 MODERATING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 ANONYMOUS_POSTER_ROLES = frozenset({Role.STUDENT})
-# Alumni and experts join communities as mentors; they, instructors and owners
-# may mentor and post opportunities.
+# Mentors, instructors and owners may mentor and post opportunities; so may
+# people with a verified alum or expert distinction (see _distinctions).
 MENTOR_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MENTOR})
 
 # The role matrix: which community roles may take each community-level action.
@@ -140,6 +143,8 @@ ROLE_MATRIX: dict[Action, frozenset[Role]] = {
     Action.ISSUE_CERTIFICATES: TEACHING_ROLES,
     Action.POST_OPPORTUNITY: MENTOR_ROLES,
     Action.BOOKMARK: frozenset(Role),
+    Action.CLAIM_DISTINCTION: frozenset(Role),
+    Action.GRANT_DISTINCTION: frozenset({Role.OWNER}),
     Action.MERGE_THREAD: MODERATING_ROLES,
     Action.FLAG: frozenset(Role),
     Action.MODERATE: MODERATING_ROLES,
@@ -183,6 +188,8 @@ class Snapshot:
     barred: set[int] = field(default_factory=set)
     # Person id -> communities where this person teaches them, loaded per person.
     taught: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Communities where the person is a verified alum or expert, loaded on first use.
+    distinctions: set[int] | None = None
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -279,6 +286,8 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
         return _can_request(snap, action, obj)
     if isinstance(obj, Opportunity):
         return _can_opportunity(snap, action, obj)
+    if isinstance(obj, Distinction):
+        return _can_distinction(snap, action, obj)
     if obj is None and action is Action.CREATE_COMMUNITY:
         if snap.user_id is None or not snap.is_verified:
             return False
@@ -324,7 +333,22 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
     allowed = ROLE_MATRIX.get(action)
     if allowed is None:
         raise TypeError(f"no rule for {action} on a community")
+    if action is Action.POST_OPPORTUNITY and community.pk in _distinctions(snap):
+        return True
     return role in allowed
+
+
+def _distinctions(snap: Snapshot) -> set[int]:
+    """Return the communities where the person is a verified alum or expert (one
+    query, on first use)."""
+    # Asked only about a signed-in member (a role or their own profile).
+    if snap.distinctions is None:
+        snap.distinctions = set(
+            Distinction.objects.filter(
+                user_id=snap.user_id or 0, status=Distinction.Status.VERIFIED
+            ).values_list("community_id", flat=True)
+        )
+    return snap.distinctions
 
 
 def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
@@ -662,6 +686,8 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(_visible_feed_q(user, snap))
     if model is Opportunity:
         return queryset.filter(_visible_communities_q(snap, "community__"))
+    if model is Distinction:
+        return queryset.filter(_visible_distinctions_q(snap))
     if model is MentorshipRequest:
         if snap.user_id is None:
             return queryset.none()
@@ -1213,7 +1239,10 @@ def _can_profile(user: Any, snap: Snapshot, action: Action, profile: Profile) ->
         return (
             seen_by is Audience.SELF
             and snap.is_verified
-            and any(role in MENTOR_ROLES for role in snap.roles.values())
+            and (
+                any(role in MENTOR_ROLES for role in snap.roles.values())
+                or bool(_distinctions(snap) & set(snap.roles))
+            )
         )
     is_other = seen_by is not Audience.SELF and snap.user_id is not None
     reachable = (
@@ -1263,6 +1292,14 @@ def _can_request(
         return is_asker and pending
     if action is Action.SCHEDULE_MEETING:
         return (is_asker or is_answerer) and request.status == "accepted"
+    if action is Action.SEND_MESSAGE:
+        # Only a mentorship opens a conversation; a connection uses chat's own.
+        return (
+            isinstance(request, MentorshipRequest)
+            and (is_asker or is_answerer)
+            and snap.is_verified
+            and request.status == "accepted"
+        )
     raise TypeError(f"no rule for {action} on a request")
 
 
@@ -1280,11 +1317,59 @@ def _can_opportunity(snap: Snapshot, action: Action, opportunity: Opportunity) -
     raise TypeError(f"no rule for {action} on an opportunity")
 
 
-def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
+def _can_distinction(snap: Snapshot, action: Action, found: Distinction) -> bool:
+    is_own = snap.user_id is not None and found.user_id == snap.user_id
+    grants = (
+        snap.is_verified
+        and snap.role_in(found.community_id) in ROLE_MATRIX[Action.GRANT_DISTINCTION]
+    )
+    if action is Action.VIEW:
+        # Verified ones are role badges: seen wherever the community is.
+        return (
+            is_own
+            or grants
+            or (
+                found.status == Distinction.Status.VERIFIED
+                and _can_view_community(snap, found.community)
+            )
+        )
+    if action is Action.GRANT_DISTINCTION:
+        return grants
+    if action is Action.DELETE:
+        return is_own or grants
+    raise TypeError(f"no rule for {action} on a distinction")
+
+
+def _visible_distinctions_q(snap: Snapshot) -> Q:
+    """Verified ones in communities the person may see, their own, and every one
+    where they grant them; the twin of can(..., VIEW)."""
+    if snap.is_superuser:
+        return Q()
+    q = Q(status=Distinction.Status.VERIFIED) & _visible_communities_q(
+        snap, "community__"
+    )
+    if snap.user_id is None:
+        return q
+    q |= Q(user_id=snap.user_id)
+    granting = [
+        c
+        for c, role in snap.roles.items()
+        if role in ROLE_MATRIX[Action.GRANT_DISTINCTION]
+    ]
+    if granting and snap.is_verified:
+        q |= Q(community_id__in=granting)
+    return q
+
+
+def audience_q(
+    user: Any, *, owner: str, visibility: str, is_public: str, on_profile: bool = False
+) -> Q:
     """Return a filter for rows the viewer may see, given the names of the owner's id,
     the row's visibility and the owner's public opt-in; the twin of `may_see`.
 
-    A row whose owner has no profile yet counts as not public.
+    A row whose owner has no profile yet counts as not public. With
+    `on_profile` the visibility is a profile field, so an owner without a
+    profile row has its default: members of their communities.
     """
     snap = snapshot(user)
     public = Q(**{is_public: True, visibility: Visibility.PUBLIC})
@@ -1294,6 +1379,11 @@ def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
     q = public | Q(**{owner: snap.user_id})
     not_blocked = ~Q(**{f"{owner}__in": sorted(rel.blocked)}) if rel.blocked else Q()
     wide = [Visibility.PUBLIC, Visibility.COMMUNITIES]
+
+    def level(levels: list[Visibility]) -> Q:
+        found = Q(**{f"{visibility}__in": levels})
+        return found | Q(**{f"{visibility}__isnull": True}) if on_profile else found
+
     if snap.roles:
         peers = Exists(
             Membership.objects.filter(
@@ -1302,10 +1392,10 @@ def audience_q(user: Any, *, owner: str, visibility: str, is_public: str) -> Q:
                 community_id__in=sorted(snap.roles),
             )
         )
-        q |= not_blocked & Q(peers) & Q(**{f"{visibility}__in": wide})
+        q |= not_blocked & Q(peers) & level(wide)
     if rel.connections:
-        q |= Q(**{f"{owner}__in": sorted(rel.connections)}) & Q(
-            **{f"{visibility}__in": [*wide, Visibility.CONNECTIONS]}
+        q |= Q(**{f"{owner}__in": sorted(rel.connections)}) & level(
+            [*wide, Visibility.CONNECTIONS]
         )
     return q
 
@@ -1343,11 +1433,24 @@ def _visible_feed_q(user: Any, snap: Snapshot) -> Q:
         visibility="showcase__visibility",
         is_public="actor__profile__is_public",
     )
+    # A badge belongs to its earner's achievements: it shows where that field
+    # does, in a community the reader may see, until it is revoked.
+    badges = (
+        _visible_communities_q(snap, "community__")
+        & Q(award__revoked_at__isnull=True)
+        & audience_q(
+            user,
+            owner="actor_id",
+            visibility="actor__profile__achievements_visibility",
+            is_public="actor__profile__is_public",
+            on_profile=True,
+        )
+    )
     q = (
         (Q(kind=FeedEntry.Kind.THREAD) & threads)
         | (Q(kind=FeedEntry.Kind.ANSWER) & answers)
         | (Q(kind=FeedEntry.Kind.SHOWCASE) & showcase)
-        | (Q(kind=FeedEntry.Kind.BADGE) & _visible_communities_q(snap, "community__"))
+        | (Q(kind=FeedEntry.Kind.BADGE) & badges)
     )
     blocked = relations(user).blocked
     if blocked:

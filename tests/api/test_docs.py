@@ -90,7 +90,7 @@ EXPECTED_PATHS = {
     "/api/v1/connection-requests/{request_id}": {"post"},
     "/api/v1/people/{handle}/mentorship-requests": {"post"},
     "/api/v1/mentorships": {"get"},
-    "/api/v1/mentorships/{mentorship_id}": {"post"},
+    "/api/v1/mentorships/{mentorship_id}": {"get", "post"},
     "/api/v1/communities/{slug}/opportunities": {"get", "post"},
     "/api/v1/opportunities/{opportunity_id}/bookmark": {"post"},
     "/api/v1/search": {"get"},

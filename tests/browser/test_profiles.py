@@ -1,4 +1,5 @@
-"""Complete a profile, find a peer by interest, connect, and get a mentor."""
+"""Complete a profile, find a peer by interest, connect, get a mentor and open the
+mentorship's messages."""
 
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ def test_complete_profile_find_peer_connect_and_get_a_mentor(new_page):
     click_through(me, me.get_by_role("link", name="Mentored by Dr Mo Mentor"))
     expect(me.get_by_text("Accepted", exact=True)).to_be_visible()
     expect(me.get_by_text("Apply to PhD programmes this autumn.")).to_be_visible()
+    click_through(me, me.get_by_role("button", name="Send a message"))
+    expect(me).to_have_url(re.compile(r"/chat/r/\d+/$"))
 
 
 def test_post_filter_and_bookmark_an_opportunity_and_read_the_feed(new_page):
@@ -120,3 +123,29 @@ def test_post_filter_and_bookmark_an_opportunity_and_read_the_feed(new_page):
     click_through(reader, reader.get_by_role("button", name="Follow"))
     visit(reader, "/feed/")
     expect(reader.get_by_role("link", name="Churn model write-up")).to_be_visible()
+
+
+def test_claim_an_alum_badge_and_have_an_owner_verify_it(new_page):
+    community = CommunityFactory(name="Stats Alumni")
+    owner = make_member(community, "owner", display_name="Olu Owner")
+    learner = make_member(community, "student", display_name="Gia Graduate")
+
+    me = new_page()
+    log_in(me, learner.email)
+    visit(me, f"/c/{community.slug}/people/")
+    click_through(me, me.get_by_role("link", name="Alumni and experts"))
+    me.get_by_label("I am").select_option("alum")
+    click_through(me, me.get_by_role("button", name="Send for verification"))
+    expect(me.get_by_text("Say what makes you one")).to_be_visible()
+    me.get_by_label("What makes you one").fill("Class of 2022")
+    click_through(me, me.get_by_role("button", name="Send for verification"))
+    expect(me.get_by_text("Alum: Waiting for verification")).to_be_visible()
+
+    boss = new_page()
+    log_in(boss, owner.email)
+    visit(boss, f"/c/{community.slug}/people/alumni-and-experts/")
+    expect(boss.get_by_text("Class of 2022")).to_be_visible()
+    click_through(boss, boss.get_by_role("button", name="Verify Gia Graduate"))
+
+    visit(me, f"/c/{community.slug}/people/?role=alum")
+    expect(me.get_by_role("article", name="Gia Graduate")).to_contain_text("Alum")

@@ -13,6 +13,7 @@ from studyhall.policy import Action, Audience
 from studyhall.profiles import services
 from studyhall.profiles.models import (
     ConnectionRequest,
+    Distinction,
     MentorshipRequest,
     Opportunity,
     Profile,
@@ -69,8 +70,9 @@ def test_unknown_actions_fail_loudly(student, mentor, community):
     item = ShowcaseItem(owner=student, title="x")
     request = ConnectionRequest(sender=student, recipient=mentor)
     opportunity = Opportunity(community=community, posted_by=mentor, kind="job")
+    distinction = Distinction(user=student, community=community, kind="alum")
 
-    for obj in (profile, item, request, opportunity):
+    for obj in (profile, item, request, opportunity, distinction):
         with pytest.raises(TypeError):
             policy.can(student, Action.PIN_THREAD, obj)
 
@@ -112,6 +114,33 @@ def test_request_rules(student, mentor, other_student):
     assert not policy.can(other_student, Action.VIEW, request)
     request.status = "accepted"
     assert policy.can(mentor, Action.SCHEDULE_MEETING, request)
+    assert policy.can(student, Action.SEND_MESSAGE, request)
+    assert not policy.can(other_student, Action.SEND_MESSAGE, request)
+    connection = ConnectionRequest(sender=student, recipient=mentor, status="accepted")
+    assert not policy.can(student, Action.SEND_MESSAGE, connection)
+
+
+def test_distinction_rules_for_visitors_and_site_administrators(community, student):
+    from tests.factories import UserFactory
+
+    claim = Distinction.objects.create(user=student, community=community, kind="alum")
+    verified = Distinction.objects.create(
+        user=student, community=community, kind="expert", status="verified"
+    )
+    admin = UserFactory(is_superuser=True)
+    visitor = AnonymousUser()
+    everyone = Distinction.objects.all()
+
+    assert set(policy.visible(admin, everyone)) == {claim, verified}
+    assert policy.can(admin, Action.GRANT_DISTINCTION, claim)
+    assert not policy.visible(visitor, everyone).exists()
+    assert not policy.can(visitor, Action.VIEW, verified)
+    community.visibility = "public"
+    community.save()
+    verified.community = community
+    assert list(policy.visible(visitor, everyone)) == [verified]
+    assert policy.can(visitor, Action.VIEW, verified)
+    assert not policy.can(visitor, Action.DELETE, verified)
 
 
 def test_opportunity_rules(community, mentor, student, moderator, outsider):

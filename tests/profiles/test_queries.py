@@ -12,16 +12,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studyhall.accounts.models import User
+from studyhall.chat.models import Message, Room
+from studyhall.chat.services import open_direct_conversation
 from studyhall.communities.models import Membership
 from studyhall.discussions.models import Thread
 from studyhall.profiles.models import (
+    ConnectionRequest,
+    Distinction,
     FeedEntry,
     Follow,
+    Meeting,
+    MentorshipRequest,
     Opportunity,
     Profile,
     ProfileTag,
     ShowcaseItem,
 )
+from studyhall.recognition.models import Badge, BadgeAward
 from tests.factories import CommunityFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +67,16 @@ def _crowd(community, count: int, start: int) -> list[User]:
             ("language", "English"),
         )
     )
+    Distinction.objects.bulk_create(
+        Distinction(
+            user=u,
+            community=community,
+            kind="alum" if i % 2 else "expert",
+            status="verified" if i % 3 else "claimed",
+            note="Class of 2020",
+        )
+        for i, u in enumerate(users)
+    )
     return users
 
 
@@ -85,8 +102,21 @@ def _feed(viewer, community, people: list[User]) -> None:
         ShowcaseItem(owner=p, title=f"Item {p.pk}", visibility="communities")
         for p in people
     )
+    badge = Badge.objects.create(
+        community=community, slug=f"b{community.pk}", name="Helper", description="d"
+    )
+    awards = BadgeAward.objects.bulk_create(
+        BadgeAward(badge=badge, community=community, recipient=p, salt="s")
+        for p in people
+    )
     FeedEntry.objects.bulk_create(
         [
+            *(
+                FeedEntry(
+                    actor_id=a.recipient_id, kind="badge", award=a, community=community
+                )
+                for a in awards
+            ),
             *(
                 FeedEntry(
                     actor_id=t.author_id, kind="thread", thread=t, community=community
@@ -99,6 +129,29 @@ def _feed(viewer, community, people: list[User]) -> None:
             ),
         ]
     )
+
+
+def _mentorship(mentee, mentor, size: int) -> MentorshipRequest:
+    """An accepted mentorship with `size // 10` meetings and as many messages."""
+    found = MentorshipRequest.objects.create(
+        mentee=mentee, mentor=mentor, goal="g", status="accepted"
+    )
+    Meeting.objects.bulk_create(
+        Meeting(
+            mentorship=found,
+            starts_at=timezone.now() + timedelta(days=i + 1),
+            topic=f"Meeting {i}",
+            created_by=mentor,
+        )
+        for i in range(size // 10)
+    )
+    room = open_direct_conversation(mentee, mentor)
+    Message.objects.bulk_create(
+        Message(room=room, author=mentor, number=i + 1, body="hi", body_html="hi")
+        for i in range(size // 10)
+    )
+    Room.objects.filter(pk=room.pk).update(last_number=size // 10)
+    return found
 
 
 @pytest.mark.parametrize(
@@ -114,6 +167,14 @@ def _feed(viewer, community, people: list[User]) -> None:
         ("api-profile", {}),
         ("mentoring", {}),
         ("suggestions", {}),
+        ("mentorship", {}),
+        ("api-mentorship", {}),
+        ("distinctions", {}),
+        ("api-distinctions", {}),
+        ("api-mentors", {}),
+        ("network", {}),
+        ("api-network", {}),
+        ("directory-alumni", {"role": "alum"}),
     ],
 )
 def test_query_count_is_flat_from_20_to_500_members(client, name, params):
@@ -141,6 +202,10 @@ def test_query_count_is_flat_from_20_to_500_members(client, name, params):
         ShowcaseItem.objects.bulk_create(
             ShowcaseItem(owner=people[0], title=f"Mine {i}") for i in range(size // 10)
         )
+        mentorship = _mentorship(viewer, mentor, size)
+        for person in people[: size // 10]:
+            ConnectionRequest.objects.create(sender=person, recipient=viewer)
+            Follow.objects.get_or_create(follower=viewer, followed=person)
         client.force_login(viewer)
         url = {
             "directory": reverse("profiles:directory", kwargs={"slug": community.slug}),
@@ -157,6 +222,16 @@ def test_query_count_is_flat_from_20_to_500_members(client, name, params):
             "suggestions": reverse("profiles:suggestions"),
             "api-profile": f"/api/v1/people/{people[0].handle}",
             "mentoring": reverse("profiles:mentoring"),
+            "mentorship": reverse("profiles:mentorship-detail", args=[mentorship.pk]),
+            "api-mentorship": f"/api/v1/mentorships/{mentorship.pk}",
+            "distinctions": reverse("profiles:distinctions", args=[community.slug]),
+            "api-distinctions": f"/api/v1/communities/{community.slug}/distinctions",
+            "api-mentors": "/api/v1/mentors",
+            "network": reverse("profiles:network"),
+            "api-network": "/api/v1/people/me/network",
+            "directory-alumni": reverse(
+                "profiles:directory", kwargs={"slug": community.slug}
+            ),
         }[name]
         counts.append(_count(client, url, params))
 

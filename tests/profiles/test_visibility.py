@@ -152,3 +152,37 @@ def test_feed_shows_a_showcase_item_only_to_viewers_its_setting_allows(
             data = client.get(f"/api/v1/people/{circle.person.handle}").json()
             assert ("Showcase-Marker" in page.text) is shown, (who, setting)
             assert bool(data["showcase"]) is shown, (who, setting)
+
+
+@pytest.mark.parametrize("is_public", [False, True], ids=["members", "public"])
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_feed_shows_a_badge_only_to_viewers_the_achievements_setting_allows(
+    circle, setting, is_public, django_capture_on_commit_callbacks
+):
+    from studyhall.communities.models import Community
+    from studyhall.recognition import services as recognition
+    from tests.factories import make_member
+
+    Community.objects.filter(pk=circle.community.pk).update(visibility="public")
+    circle.community.refresh_from_db()
+    fill_profile(
+        circle.person, **{"achievements_visibility": setting, "is_public": is_public}
+    )
+    for user in (circle.connection, circle.peer, circle.blocked, circle.stranger):
+        Follow.objects.create(follower=user, followed=circle.person)
+    owner = make_member(circle.community, "owner")
+    badge = recognition.define_badge(
+        owner, circle.community, name="Badge-Marker", description="d", criteria="c"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        recognition.award_badge(owner, badge, circle.person)
+
+    for who in ("connection", "peer", "blocked", "stranger"):
+        client = _client(circle.viewers()[who])
+        in_feed = expected_visible(who, setting, is_public) and who != "blocked"
+
+        feed = client.get(reverse("profiles:feed"))
+        feed_api = client.get("/api/v1/feed").json()["items"]
+
+        assert ("Badge-Marker" in feed.text) is in_feed, (who, setting)
+        assert bool(feed_api) is in_feed, (who, setting)

@@ -8,17 +8,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from studyhall import policy
+from studyhall.api.chat import RoomOut
+from studyhall.api.chat import _room_out as room_out
 from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
 from studyhall.api.params import Cursor, Id, Limit
 from studyhall.api.schemas import ERRORS
 from studyhall.api.security import ANYONE, SIGNED_IN, viewer
 from studyhall.discussions.selectors import visible_community
 from studyhall.profiles import selectors, services
-from studyhall.profiles.models import ConnectionRequest, FeedEntry, MentorshipRequest
+from studyhall.profiles.models import (
+    ConnectionRequest,
+    Distinction,
+    FeedEntry,
+    MentorshipRequest,
+    ShowcaseItem,
+)
 from studyhall.profiles.selectors import PersonCard
 
 router = Router(tags=["people"])
@@ -48,12 +59,23 @@ class PersonOut(Schema):
     links: LinksOut | None
     avatar_url: str | None
     role: str | None = Field(description="Role in the listed community, if any.")
+    distinctions: list[str] = Field(
+        default_factory=list, description="Verified: Alum, Expert."
+    )
     is_connection: bool
+
+
+class GroupRef(Schema):
+    id: int
+    name: str
 
 
 class AchievementsOut(Schema):
     accepted_answer_count: int
     endorsement_count: int
+    group_count: int = Field(description="Study groups joined that you may see.")
+    groups_organized: list[GroupRef]
+    badges: list[str] = Field(description="Names of badges earned, latest first.")
 
 
 class ShowcaseOut(Schema):
@@ -113,6 +135,8 @@ class FeedEntryOut(Schema):
     thread_id: int | None
     thread_title: str | None
     showcase_title: str | None
+    badge_name: str | None
+    award_url: str | None = Field(description="The badge award's public page.")
     created_at: datetime
 
 
@@ -148,6 +172,65 @@ class MentorshipOut(Schema):
     goal: str
     status: str
     created_at: datetime
+
+
+class MeetingIn(Schema):
+    starts_at: datetime
+    duration_minutes: int = 30
+    topic: str
+    place: str = ""
+
+
+class MeetingOut(Schema):
+    id: int
+    starts_at: datetime
+    duration_minutes: int
+    topic: str
+    place: str
+
+
+class MentorshipDetailOut(MentorshipOut):
+    meetings: list[MeetingOut]
+
+
+class MentoringIn(Schema):
+    is_mentor: bool
+    areas: str = ""
+    availability: str = ""
+    capacity: int = 0
+
+
+class MentorOut(PersonOut):
+    mentor_areas: str
+    mentor_availability: str
+
+
+class NetworkOut(Schema):
+    incoming: list[ConnectionOut]
+    outgoing: list[ConnectionOut]
+    connections: list[ConnectionOut]
+    following: list[str] = Field(description="Handles of the people you follow.")
+    blocked: list[str] = Field(description="Handles of the people you blocked.")
+
+
+class DistinctionIn(Schema):
+    kind: str = Field(description="alum or expert.")
+    note: str = Field("", description="What makes the person one; needed to claim.")
+    handle: str = Field(
+        "", description="Owners: the member to mark. Leave empty to claim for you."
+    )
+
+
+class DistinctionOut(Schema):
+    id: int
+    person: str = Field(description="The person's handle.")
+    kind: str
+    status: str = Field(description="claimed, verified or rejected.")
+    note: str
+
+
+class DecisionIn(Schema):
+    action: str = Field(description="verify or reject.")
 
 
 class OpportunityIn(Schema):
@@ -207,6 +290,7 @@ def person_out(person: PersonCard) -> PersonOut:
             f"/people/{person.user.handle}/avatar/" if person.has_avatar else None
         ),
         role=person.role or None,
+        distinctions=person.distinctions,
         is_connection=person.is_connection,
     )
 
@@ -232,6 +316,18 @@ def _mentorship_out(found: MentorshipRequest) -> MentorshipOut:
     )
 
 
+def _showcase_out(item: ShowcaseItem) -> ShowcaseOut:
+    return ShowcaseOut(
+        id=item.pk,
+        kind=item.kind,
+        title=item.title,
+        description_html=item.description_html,
+        link=item.link,
+        file_url=f"/portfolio/{item.pk}/file/" if item.file else None,
+        created_at=item.created_at,
+    )
+
+
 # --- profiles ---------------------------------------------------------------------------
 
 
@@ -244,23 +340,18 @@ def profile_out(page: selectors.ProfilePage) -> ProfileOut:
         achievements = AchievementsOut(
             accepted_answer_count=page.achievements.accepted_answer_count,
             endorsement_count=page.achievements.endorsement_count,
+            group_count=page.achievements.group_count,
+            groups_organized=[
+                GroupRef(id=g.pk, name=g.name)
+                for g in page.achievements.groups_organized
+            ],
+            badges=[a.badge.name for a in page.achievements.badges],
         )
     return ProfileOut(
         **base,
         badges=page.badges,
         achievements=achievements,
-        showcase=[
-            ShowcaseOut(
-                id=item.pk,
-                kind=item.kind,
-                title=item.title,
-                description_html=item.description_html,
-                link=item.link,
-                file_url=f"/portfolio/{item.pk}/file/" if item.file else None,
-                created_at=item.created_at,
-            )
-            for item in page.showcase
-        ],
+        showcase=[_showcase_out(item) for item in page.showcase],
         is_following=page.is_following,
         is_mentor=profile.is_mentor and profile.mentor_capacity > 0,
         mentor_areas=profile.mentor_areas if profile.is_mentor else None,
@@ -353,6 +444,12 @@ def _feed_out(entry: FeedEntry) -> FeedEntryOut:
         thread_id=entry.thread_id,
         thread_title=entry.thread.title if entry.thread else None,
         showcase_title=entry.showcase.title if entry.showcase else None,
+        badge_name=entry.award.badge.name if entry.award else None,
+        award_url=(
+            reverse("recognition:award-detail", kwargs={"award_uid": entry.award.uid})
+            if entry.award
+            else None
+        ),
         created_at=entry.created_at,
     )
 
@@ -430,7 +527,121 @@ def answer_connection(request: HttpRequest, request_id: Id, payload: AnswerIn) -
     return _connection_out(found)
 
 
+@router.get("/people/me/network", response={200: NetworkOut, **ERRORS}, auth=SIGNED_IN)
+def get_network(request: HttpRequest) -> Any:
+    """Your connection requests either way, connections, follows and blocks."""
+    found = selectors.network(viewer(request))
+    return NetworkOut(
+        incoming=[_connection_out(r) for r in found.incoming],
+        outgoing=[_connection_out(r) for r in found.outgoing],
+        connections=[_connection_out(r) for r in found.connections],
+        following=[f.followed.handle for f in found.following],
+        blocked=[u.handle for u in found.blocked],
+    )
+
+
+@router.post(
+    "/communities/{slug}/follow", response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def follow_community(request: HttpRequest, slug: str) -> Any:
+    """Follow a community's new threads in your feed."""
+    user = viewer(request)
+    services.follow_community(user, visible_community(user, slug))
+    return Status(204, None)
+
+
+@router.delete(
+    "/communities/{slug}/follow", response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def unfollow_community(request: HttpRequest, slug: str) -> Any:
+    """Stop following a community."""
+    user = viewer(request)
+    services.unfollow_community(user, visible_community(user, slug))
+    return Status(204, None)
+
+
+# --- photo and portfolio -------------------------------------------------------------------
+
+
+@router.post("/people/me/avatar", response={200: ProfileOut, **ERRORS}, auth=SIGNED_IN)
+def set_avatar(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Upload a photo (multipart `file`): resized, re-encoded, metadata dropped."""
+    user = viewer(request)
+    services.set_avatar(user, file)
+    return profile_out(selectors.profile_page(user, user.handle))
+
+
+@router.delete("/people/me/avatar", response={204: None, **ERRORS}, auth=SIGNED_IN)
+def remove_avatar(request: HttpRequest) -> Any:
+    """Remove your photo."""
+    services.remove_avatar(viewer(request))
+    return Status(204, None)
+
+
+@router.post(
+    "/people/me/showcase", response={201: ShowcaseOut, **ERRORS}, auth=SIGNED_IN
+)
+def add_showcase_item(
+    request: HttpRequest,
+    title: Form[str],
+    kind: Form[str] = "project",
+    description: Form[str] = "",
+    link: Form[str] = "",
+    visibility: Form[str] = "communities",
+    file: File[UploadedFile | None] = None,
+) -> Any:
+    """Add a portfolio item (multipart form; `file` is an optional PDF or image)."""
+    item = services.add_showcase_item(
+        viewer(request),
+        title=title,
+        kind=kind,
+        description=description,
+        link=link,
+        visibility=visibility,
+        upload=file,
+    )
+    return Status(201, _showcase_out(item))
+
+
+@router.delete("/showcase/{item_id}", response={204: None, **ERRORS}, auth=SIGNED_IN)
+def delete_showcase_item(request: HttpRequest, item_id: Id) -> Any:
+    """Remove one of your portfolio items."""
+    user = viewer(request)
+    item = policy.visible(user, ShowcaseItem.objects.filter(pk=item_id)).first()
+    if item is None:
+        raise Http404("No such item.")
+    services.delete_showcase_item(user, item)
+    return Status(204, None)
+
+
 # --- mentorship -----------------------------------------------------------------------------
+
+
+@router.get("/mentors", response={200: list[MentorOut], **ERRORS}, auth=SIGNED_IN)
+def list_mentors(request: HttpRequest) -> Any:
+    """Mentors taking mentees whose profile you may see."""
+    return [
+        MentorOut(
+            **person_out(c).model_dump(),
+            mentor_areas=c.profile.mentor_areas,
+            mentor_availability=c.profile.mentor_availability,
+        )
+        for c in selectors.mentors(viewer(request))
+    ]
+
+
+@router.put(
+    "/people/me/mentoring", response={200: MentoringIn, **ERRORS}, auth=SIGNED_IN
+)
+def update_mentoring(request: HttpRequest, payload: MentoringIn) -> Any:
+    """Publish or withdraw your mentoring offer (alumni, experts, instructors)."""
+    profile = services.update_mentoring(viewer(request), **payload.model_dump())
+    return MentoringIn(
+        is_mentor=profile.is_mentor,
+        areas=profile.mentor_areas,
+        availability=profile.mentor_availability,
+        capacity=profile.mentor_capacity,
+    )
 
 
 @router.post(
@@ -455,6 +666,49 @@ def list_mentorships(request: HttpRequest) -> Any:
     return [_mentorship_out(m) for m in selectors.mentorships(viewer(request))]
 
 
+@router.get(
+    "/mentorships/{mentorship_id}",
+    response={200: MentorshipDetailOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def get_mentorship(request: HttpRequest, mentorship_id: Id) -> Any:
+    """One of your mentorships with its meetings; 404 for anyone else."""
+    services.expire_mentorship_requests()
+    found = selectors.mentorship_detail(viewer(request), mentorship_id)
+    return _mentorship_detail_out(found)
+
+
+def _mentorship_detail_out(found: MentorshipRequest) -> MentorshipDetailOut:
+    return MentorshipDetailOut(
+        **_mentorship_out(found).model_dump(),
+        meetings=[
+            MeetingOut(
+                id=m.pk,
+                starts_at=m.starts_at,
+                duration_minutes=m.duration_minutes,
+                topic=m.topic,
+                place=m.place,
+            )
+            for m in found.meetings.all()
+        ],
+    )
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/meetings",
+    response={201: MentorshipDetailOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def schedule_meeting(
+    request: HttpRequest, mentorship_id: Id, payload: MeetingIn
+) -> Any:
+    """Schedule a meeting in an accepted mentorship (either person)."""
+    user = viewer(request)
+    found = selectors.mentorship_detail(user, mentorship_id)
+    services.schedule_meeting(user, found, **payload.model_dump())
+    return Status(201, _mentorship_detail_out(found))
+
+
 @router.post(
     "/mentorships/{mentorship_id}",
     response={200: MentorshipOut, **ERRORS},
@@ -471,6 +725,99 @@ def answer_mentorship(
     else:
         services.withdraw_mentorship(user, found)
     return _mentorship_out(selectors.mentorship_detail(user, mentorship_id))
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/conversation",
+    response={200: RoomOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def open_mentorship_conversation(request: HttpRequest, mentorship_id: Id) -> Any:
+    """Open (or find) the direct conversation between mentor and mentee; post to it
+    with the chat API's `/rooms/{room_id}/messages`."""
+    user = viewer(request)
+    found = selectors.mentorship_detail(user, mentorship_id)
+    room = services.open_mentorship_conversation(user, found)
+    other = found.mentor if user.pk == found.mentee_id else found.mentee
+    return room_out(room, [other])
+
+
+# --- alumni and experts ---------------------------------------------------------------------
+
+
+def _distinction_out(found: Distinction) -> DistinctionOut:
+    return DistinctionOut(
+        id=found.pk,
+        person=found.user.handle,
+        kind=found.kind,
+        status=found.status,
+        note=found.note,
+    )
+
+
+@router.get(
+    "/communities/{slug}/distinctions",
+    response={200: list[DistinctionOut], **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_distinctions(request: HttpRequest, slug: str) -> Any:
+    """The community's verified alumni and experts, your own claims, and (owners)
+    every claim waiting for verification."""
+    user = viewer(request)
+    page = selectors.distinctions_page(user, visible_community(user, slug))
+    shown = {d.pk: d for d in [*page.verified, *page.claims, *page.mine]}
+    return [_distinction_out(d) for d in shown.values()]
+
+
+@router.post(
+    "/communities/{slug}/distinctions",
+    response={201: DistinctionOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def add_distinction(request: HttpRequest, slug: str, payload: DistinctionIn) -> Any:
+    """Claim to be an alum or expert (verified by an owner), or, as an owner, mark
+    a member with `handle`."""
+    user = viewer(request)
+    community = visible_community(user, slug)
+    handle = payload.handle.strip().lstrip("@")
+    if not handle or handle.casefold() == user.handle.casefold():
+        found = services.claim_distinction(
+            user, community, kind=payload.kind, note=payload.note
+        )
+    else:
+        found = services.grant_distinction(
+            user, community, _person(handle), kind=payload.kind, note=payload.note
+        )
+    return Status(201, _distinction_out(found))
+
+
+@router.post(
+    "/distinctions/{distinction_id}",
+    response={200: DistinctionOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def decide_distinction(
+    request: HttpRequest, distinction_id: Id, payload: DecisionIn
+) -> Any:
+    """Verify or reject a claim (the community's owners)."""
+    user = viewer(request)
+    found = selectors.visible_distinction(user, distinction_id)
+    if payload.action not in ("verify", "reject"):
+        raise ValidationError({"action": "Use verify or reject."})
+    found = services.decide_distinction(user, found, verify=payload.action == "verify")
+    return _distinction_out(found)
+
+
+@router.delete(
+    "/distinctions/{distinction_id}", response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def remove_distinction(request: HttpRequest, distinction_id: Id) -> Any:
+    """Withdraw your claim or badge, or remove one as an owner."""
+    user = viewer(request)
+    services.remove_distinction(
+        user, selectors.visible_distinction(user, distinction_id)
+    )
+    return Status(204, None)
 
 
 # --- opportunities --------------------------------------------------------------------------
@@ -529,6 +876,30 @@ def post_opportunity(request: HttpRequest, slug: str, payload: OpportunityIn) ->
     community = visible_community(user, slug)
     found = services.post_opportunity(user, community, **payload.model_dump())
     return Status(201, _opportunity_out(found))
+
+
+@router.get(
+    "/opportunities/{opportunity_id}",
+    response={200: OpportunityOut, **ERRORS},
+    auth=ANYONE,
+)
+def get_opportunity(request: HttpRequest, opportunity_id: Id) -> Any:
+    """One opportunity of a community you may see."""
+    return _opportunity_out(
+        selectors.visible_opportunity(viewer(request), opportunity_id)
+    )
+
+
+@router.delete(
+    "/opportunities/{opportunity_id}", response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def delete_opportunity(request: HttpRequest, opportunity_id: Id) -> Any:
+    """Remove an opportunity (its poster or the community's moderators)."""
+    user = viewer(request)
+    services.delete_opportunity(
+        user, selectors.visible_opportunity(user, opportunity_id)
+    )
+    return Status(204, None)
 
 
 @router.post(

@@ -286,6 +286,26 @@ def start_conversation(actor: User, people: list[User]) -> Room:
             if sharing != set(others)
             else "You cannot message this person."
         )
+    return _open_conversation(actor, others)
+
+
+def open_direct_conversation(actor: User, person: User) -> Room:
+    """Open (or reuse) the one-to-one conversation with a person the actor has a
+    standing reason to reach, such as an accepted mentorship.
+
+    The caller has checked that reason; this checks verification and blocks
+    either way, not a shared community.
+    """
+    if not policy.can(actor, Action.START_CONVERSATION):
+        raise PermissionDenied("Verify your email address to send messages.")
+    if person.pk == actor.pk or not person.is_active:
+        raise ValidationError({"people": "Choose another person."})
+    if _blocks_between(actor.pk, [person.pk]):
+        raise PermissionDenied("You cannot message this person.")
+    return _open_conversation(actor, {person.pk: person})
+
+
+def _open_conversation(actor: User, others: dict[int, User]) -> Room:
     pair_key = None
     if len(others) == 1:
         low, high = sorted([actor.pk, *others])

@@ -1,18 +1,19 @@
 """Feed entries: what people and communities did, written as it happens.
 
-Board events arrive through realtime's listeners after their change commits;
-portfolio items are recorded by their service. Badges will arrive the same
-way once recognition publishes them (FeedEntry.Kind.BADGE is ready for it).
-Who may see an entry is decided when a feed is read (policy.visible).
+Board events and badge awards arrive through realtime's listeners after their
+change commits; portfolio items are recorded by their service. Who may see an
+entry is decided when a feed is read (policy.visible).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from studyhall.discussions.models import Post, Thread
 from studyhall.profiles.models import FeedEntry
 from studyhall.realtime.hooks import Occurrence, listen
+from studyhall.recognition.models import BadgeAward
 
 
 def record(kind: str, *, actor_id: int, **targets: Any) -> FeedEntry:
@@ -54,5 +55,27 @@ def on_answer_accepted(occurrence: Occurrence) -> None:
             "actor_id": post.author_id,
             "community_id": post.community_id,
             "thread_id": post.thread_id,
+        },
+    )
+
+
+@listen("badge.awarded")
+def on_badge_awarded(occurrence: Occurrence) -> None:
+    """Record a badge someone earned; readers see it only where they may see the
+    earner's achievements and the community it was earned in."""
+    try:
+        uid = uuid.UUID(str(occurrence.payload.get("award", "")))
+    except ValueError:
+        return
+    award = BadgeAward.objects.filter(uid=uid).first()
+    if award is None:
+        return
+    FeedEntry.objects.get_or_create(
+        kind=FeedEntry.Kind.BADGE,
+        award=award,
+        defaults={
+            "actor_id": award.recipient_id,
+            "community_id": award.community_id,
+            "created_at": award.created_at,
         },
     )

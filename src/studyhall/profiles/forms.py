@@ -8,6 +8,7 @@ from django import forms
 
 from studyhall.profiles.models import (
     PROFILE_FIELDS,
+    Distinction,
     Opportunity,
     ShowcaseItem,
     Visibility,
@@ -105,6 +106,28 @@ class ConnectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Say how you know each other or why you'd like to connect.",
     )
+
+
+class DistinctionClaimForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="I am", choices=Distinction.Kind.choices, initial="alum"
+    )
+    note = forms.CharField(
+        label="What makes you one",
+        strip=False,
+        error_messages={
+            "required": "Say what makes you one, such as your class year or your field."
+        },
+        max_length=600,
+        help_text="Such as your class year, or your field and where you work in it. "
+        "Owners of the community read it before they verify.",
+    )
+
+
+class DistinctionGrantForm(forms.Form):
+    handle = forms.CharField(label="Member's handle", max_length=40)
+    kind = forms.ChoiceField(label="Mark as", choices=Distinction.Kind.choices)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=600)
 
 
 class MentorshipRequestForm(forms.Form):

@@ -268,6 +268,13 @@ class FeedEntry(models.Model):
     showcase = models.ForeignKey(
         ShowcaseItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    award = models.ForeignKey(
+        "recognition.BadgeAward",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -395,3 +402,56 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} bookmarked {self.opportunity_id}"
+
+
+class Distinction(models.Model):
+    """A person known in a community as an alum or an expert.
+
+    Granted by the community's owners, or claimed by the person with a note
+    (such as "class of 2021") and shown only once an owner verified it.
+    Verified, it is a role badge and lets the person mentor and post openings.
+    """
+
+    class Kind(models.TextChoices):
+        ALUM = "alum", "Alum"
+        EXPERT = "expert", "Expert"
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", "Waiting for verification"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Not verified"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
+    note = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community", "kind"], name="distinction_once"
+            )
+        ]
+        indexes = [models.Index(fields=["community", "status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} in {self.community_id} ({self.status})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED

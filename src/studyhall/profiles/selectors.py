@@ -17,15 +17,18 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts import selectors as account_selectors
 from studyhall.accounts.models import HANDLE_PATTERN, User
+from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.core.pagination import Page, paginate
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Post, Thread
+from studyhall.groups.models import GroupMembership, StudyGroup
 from studyhall.policy import Action, Audience
 from studyhall.profiles.models import (
     Bookmark,
     CommunityFollow,
     ConnectionRequest,
+    Distinction,
     FeedEntry,
     Follow,
     MentorshipRequest,
@@ -34,6 +37,7 @@ from studyhall.profiles.models import (
     ProfileTag,
     ShowcaseItem,
 )
+from studyhall.recognition.models import BadgeAward
 
 BADGES = {
     Role.OWNER: "Instructor",
@@ -69,6 +73,7 @@ class PersonCard:
     tags: dict[str, list[str]] = field(default_factory=dict)
     role: str = ""
     is_connection: bool = False
+    distinctions: list[str] = field(default_factory=list)
 
     def shows(self, name: str) -> bool:
         return name in self.fields
@@ -111,6 +116,25 @@ def _tags_by_user(user_ids: list[int]) -> dict[int, dict[str, list[str]]]:
     return found
 
 
+def _distinctions_by_user(
+    viewer: Any, user_ids: list[int], community_ids: list[int] | None = None
+) -> dict[int, list[str]]:
+    """Return "Alum" / "Expert" for each person verified as one in a community the
+    viewer may see (or in one of `community_ids`), one query."""
+    rows = policy.visible(
+        viewer,
+        Distinction.objects.filter(
+            user_id__in=user_ids, status=Distinction.Status.VERIFIED
+        ),
+    )
+    if community_ids is not None:
+        rows = rows.filter(community_id__in=community_ids)
+    found: dict[int, set[str]] = defaultdict(set)
+    for user_id, kind in rows.values_list("user_id", "kind"):
+        found[user_id].add(Distinction.Kind(kind).label)
+    return {user_id: sorted(labels) for user_id, labels in found.items()}
+
+
 def card(viewer: Any, person: User, seen_by: Audience, **extra: Any) -> PersonCard:
     profile = profile_for(person)
     return PersonCard(
@@ -128,6 +152,13 @@ def card(viewer: Any, person: User, seen_by: Audience, **extra: Any) -> PersonCa
 class Achievements:
     accepted_answer_count: int
     endorsement_count: int
+    groups_organized: list[StudyGroup] = field(default_factory=list)
+    group_count: int = 0
+    badges: list[BadgeAward] = field(default_factory=list)
+
+    @property
+    def groups_organized_count(self) -> int:
+        return len(self.groups_organized)
 
 
 @dataclass
@@ -190,8 +221,32 @@ def achievements(viewer: Any, person: User) -> Achievements:
     endorsed = policy.visible(viewer, Post.objects.all()).filter(
         author=person, is_anonymous=False, is_deleted=False, endorsed_at__isnull=False
     )
+    # Study groups the viewer may see (hidden ones only to their members).
+    # One filter() per question: chained ones would each join memberships anew.
+    groups = policy.visible(viewer, StudyGroup.objects.all())
+    active = {"memberships__user": person, "memberships__status": "active"}
+    organized = list(
+        groups.filter(**active, memberships__role=GroupMembership.Role.ORGANIZER)
+        .order_by("name", "pk")
+        .only("pk", "name")
+    )
+    groups = groups.filter(**active)
+    # Badges earned in communities the viewer may see, until revoked.
+    badges = list(
+        BadgeAward.objects.filter(
+            recipient=person,
+            revoked_at__isnull=True,
+            community__in=policy.visible(viewer, Community.objects.all()),
+        )
+        .select_related("badge")
+        .order_by("-created_at", "-pk")[:20]
+    )
     return Achievements(
-        accepted_answer_count=accepted.count(), endorsement_count=endorsed.count()
+        accepted_answer_count=accepted.count(),
+        endorsement_count=endorsed.count(),
+        groups_organized=organized,
+        group_count=groups.count(),
+        badges=badges,
     )
 
 
@@ -214,10 +269,15 @@ def profile_page(viewer: Any, handle: str) -> ProfilePage:
             viewer, ShowcaseItem.objects.filter(owner=person)
         ).select_related("owner__profile")
     )
+    person_card.distinctions = _distinctions_by_user(
+        viewer, [person.pk], [m.community_id for m in memberships]
+    ).get(person.pk, [])
     page = ProfilePage(
         person=person_card,
         is_self=is_self,
-        badges=sorted({BADGES[Role(m.role)] for m in memberships}),
+        badges=sorted(
+            {BADGES[Role(m.role)] for m in memberships} | set(person_card.distinctions)
+        ),
         memberships=memberships,
         showcase=showcase,
         achievements=(
@@ -323,6 +383,17 @@ def directory_members(
             members = members.filter(Q(_has_tag(kind, value)) & _field_q(viewer, name))
     if filters.role in Role.values:
         members = members.filter(role=filters.role)
+    elif filters.role in Distinction.Kind.values:
+        members = members.filter(
+            Exists(
+                Distinction.objects.filter(
+                    user_id=OuterRef("user_id"),
+                    community=community,
+                    kind=filters.role,
+                    status=Distinction.Status.VERIFIED,
+                )
+            )
+        )
     if filters.time_zone.strip():
         members = members.filter(
             Q(user__profile__time_zone=filters.time_zone.strip())
@@ -354,6 +425,9 @@ def directory_cards(
     """Return cards for one page of memberships, with the fields the viewer may see
     (one query for their tags)."""
     tags = _tags_by_user([m.user_id for m in memberships])
+    distinctions = _distinctions_by_user(
+        viewer, [m.user_id for m in memberships], [community.pk]
+    )
     viewer_id = policy.snapshot(viewer).user_id
     cards = []
     for membership in memberships:
@@ -370,6 +444,7 @@ def directory_cards(
                 tags=tags.get(membership.user_id, {}),
                 role=BADGES[Role(membership.role)],
                 is_connection=seen_by is Audience.CONNECTION,
+                distinctions=distinctions.get(membership.user_id, []),
             )
         )
     return cards
@@ -429,10 +504,27 @@ def _plural(count: int, word: str) -> str:
     return f"{count} shared {word}{'' if count == 1 else 's'}"
 
 
+def _shared_groups(user_id: int, people: list[int]) -> dict[int, list[str]]:
+    """Return, for each of these people, the names of the study groups they are an
+    active member of together with the person (one query)."""
+    mine = GroupMembership.objects.filter(
+        user_id=user_id, status=GroupMembership.Status.ACTIVE
+    ).values("group_id")
+    found: dict[int, list[str]] = defaultdict(list)
+    for other_id, name in GroupMembership.objects.filter(
+        group_id__in=mine,
+        user_id__in=people,
+        status=GroupMembership.Status.ACTIVE,
+    ).values_list("user_id", "group__name"):
+        found[other_id].append(name)
+    return found
+
+
 def people_like_you(viewer: Any, *, limit: int = 10) -> list[Suggestion]:
     """Return people from the viewer's communities ranked by shared interests,
-    skills and courses, each with the reasons. Only tags the viewer may see
-    count; connections, blocked people and the viewer are left out."""
+    skills, study groups and courses, each with the reasons. Only tags the
+    viewer may see count; connections, blocked people and the viewer are left
+    out."""
     snap = policy.snapshot(viewer)
     if snap.user_id is None or not snap.roles:
         return []
@@ -472,13 +564,19 @@ def people_like_you(viewer: Any, *, limit: int = 10) -> list[Suggestion]:
             )
             for user_id, label in rows:
                 shared[user_id][kind].append(label)
+    groups = _shared_groups(snap.user_id, list(shared_courses))
     names = {c.pk: c.name for c in Community.objects.filter(pk__in=sorted(snap.roles))}
     scored = []
     for user_id, courses in shared_courses.items():
         interests = sorted(shared[user_id]["interest"])
         skills = sorted(shared[user_id]["skill"])
-        score = 3 * len(interests) + 2 * len(skills) + len(courses)
+        in_groups = sorted(groups[user_id])
+        score = 3 * len(interests) + 2 * (len(skills) + len(in_groups)) + len(courses)
         reasons = []
+        if in_groups:
+            reasons.append(
+                f"{_plural(len(in_groups), 'study group')}: {', '.join(in_groups)}"
+            )
         if interests:
             reasons.append(
                 f"{_plural(len(interests), 'interest')}: {', '.join(interests)}"
@@ -520,7 +618,7 @@ def feed_entries(viewer: Any) -> QuerySet[FeedEntry]:
         | Q(kind=FeedEntry.Kind.THREAD, community_id__in=communities)
     ).exclude(actor_id=user_id)
     return policy.visible(viewer, entries).select_related(
-        "actor", "community", "thread", "showcase"
+        "actor", "community", "thread", "showcase", "award__badge"
     )
 
 
@@ -580,11 +678,20 @@ def mentors(viewer: Any) -> list[PersonCard]:
         .select_related("user")
         .order_by("user__display_name")[:100]
     )
+    found = list(profiles)
+    distinctions = _distinctions_by_user(viewer, [p.user_id for p in found])
     cards = []
-    for profile in profiles:
+    for profile in found:
         person = profile.user
         person.profile = profile
-        cards.append(card(viewer, person, Audience.COMMUNITY))
+        cards.append(
+            card(
+                viewer,
+                person,
+                Audience.COMMUNITY,
+                distinctions=distinctions.get(person.pk, []),
+            )
+        )
     return cards
 
 
@@ -606,6 +713,88 @@ def mentorship_detail(viewer: Any, pk: int) -> MentorshipRequest:
     )
     if found is None:
         raise Http404("No such mentorship.")
+    return found
+
+
+@dataclass
+class MentorshipMessages:
+    """The mentor and mentee's direct conversation, as shown on the mentorship page."""
+
+    room: Room
+    latest: list[Message]
+    unread_count: int
+
+
+MENTORSHIP_MESSAGES_SHOWN = 5
+
+
+def mentorship_messages(
+    viewer: User, mentorship: MentorshipRequest
+) -> MentorshipMessages | None:
+    """Return the pair's conversation with its latest messages, or None before one
+    is opened (three queries at most). Expects a mentorship the viewer is part of."""
+    low, high = sorted([mentorship.mentee_id, mentorship.mentor_id])
+    room = policy.visible(viewer, Room.objects.filter(pair_key=f"{low}:{high}")).first()
+    if room is None:
+        return None
+    latest = list(
+        Message.objects.filter(room=room, parent__isnull=True, is_deleted=False)
+        .select_related("author")
+        .order_by("-number")[:MENTORSHIP_MESSAGES_SHOWN]
+    )
+    latest.reverse()
+    read = (
+        RoomMember.objects.filter(room=room, user=viewer)
+        .values_list("last_read_number", flat=True)
+        .first()
+        or 0
+    )
+    return MentorshipMessages(
+        room=room, latest=latest, unread_count=max(room.last_number - read, 0)
+    )
+
+
+# --- alumni and experts -------------------------------------------------------------
+
+
+@dataclass
+class DistinctionsPage:
+    mine: list[Distinction]
+    claims: list[Distinction]
+    verified: list[Distinction]
+    can_grant: bool
+
+
+def distinctions_page(viewer: User, community: Community) -> DistinctionsPage:
+    """Return the person's own claims, the claims waiting for them (owners) and the
+    community's verified alumni and experts. Raises PermissionDenied for
+    non-members."""
+    from studyhall.communities.selectors import members_for
+
+    members_for(viewer, community)
+    rows = list(
+        policy.visible(viewer, Distinction.objects.filter(community=community))
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("kind", "user__display_name", "pk")
+    )
+    return DistinctionsPage(
+        mine=[d for d in rows if d.user_id == viewer.pk],
+        claims=[d for d in rows if d.status == Distinction.Status.CLAIMED],
+        verified=[d for d in rows if d.is_verified],
+        can_grant=policy.can(viewer, Action.GRANT_DISTINCTION, community),
+    )
+
+
+def visible_distinction(viewer: Any, pk: int) -> Distinction:
+    """Return a distinction the viewer may see, or raise Http404."""
+    found = (
+        policy.visible(viewer, Distinction.objects.filter(pk=pk))
+        .select_related("user", "community")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such distinction.")
     return found
 
 

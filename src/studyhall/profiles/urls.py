@@ -27,6 +27,16 @@ urlpatterns = [
     path("network/suggestions/", views.suggestions, name="suggestions"),
     path("feed/", views.feed, name="feed"),
     path("c/<slug:slug>/people/", views.directory, name="directory"),
+    path(
+        "c/<slug:slug>/people/alumni-and-experts/",
+        views.distinctions,
+        name="distinctions",
+    ),
+    path(
+        "distinctions/<int:distinction_id>/",
+        views.distinction_decide,
+        name="distinction-decide",
+    ),
     path("c/<slug:slug>/follow/", views.community_follow, name="community-follow"),
     path("portfolio/new/", views.showcase_create, name="showcase-create"),
     path(
@@ -39,6 +49,11 @@ urlpatterns = [
         "mentoring/<int:mentorship_id>/",
         views.mentorship_detail,
         name="mentorship-detail",
+    ),
+    path(
+        "mentoring/<int:mentorship_id>/messages/",
+        views.mentorship_message,
+        name="mentorship-message",
     ),
     path(
         "mentoring/<int:mentorship_id>/answer/",

@@ -33,6 +33,8 @@ from studyhall.profiles import selectors, services
 from studyhall.profiles.forms import (
     AvatarForm,
     ConnectForm,
+    DistinctionClaimForm,
+    DistinctionGrantForm,
     MeetingForm,
     MentoringForm,
     MentorshipRequestForm,
@@ -45,6 +47,7 @@ from studyhall.profiles.models import (
     PROFILE_FIELDS,
     CommunityFollow,
     ConnectionRequest,
+    Distinction,
     Opportunity,
     ProfileTag,
     ShowcaseItem,
@@ -371,7 +374,8 @@ def directory(request: AuthedRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "courses": courses,
             "sorts": list(selectors.DIRECTORY_SORTS),
-            "roles": Role.choices,
+            "roles": [*Role.choices, *Distinction.Kind.choices],
+            "can_grant": policy.can(request.user, Action.GRANT_DISTINCTION, community),
             "is_following": CommunityFollow.objects.filter(
                 user=request.user, community=community
             ).exists(),
@@ -565,9 +569,32 @@ def mentorship_detail(request: AuthedRequest, mentorship_id: int) -> HttpRespons
             "can_schedule": policy.can(
                 request.user, Action.SCHEDULE_MEETING, mentorship
             ),
+            "can_message": policy.can(request.user, Action.SEND_MESSAGE, mentorship),
+            "conversation": selectors.mentorship_messages(request.user, mentorship),
         },
         status=status,
     )
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, DomainError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@login_required
+@require_POST
+def mentorship_message(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
+    """Open the mentor and mentee's direct conversation and go to it."""
+    mentorship = selectors.mentorship_detail(request.user, mentorship_id)
+    try:
+        room = services.open_mentorship_conversation(request.user, mentorship)
+    except (DomainError, PermissionDenied, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        return redirect("profiles:mentorship-detail", mentorship_id=mentorship.pk)
+    return redirect("chat:room-detail", pk=room.pk)
 
 
 @login_required
@@ -587,6 +614,90 @@ def mentorship_answer(request: AuthedRequest, mentorship_id: int) -> HttpRespons
     else:
         messages.success(request, "Done.")
     return redirect("profiles:mentorship-detail", mentorship_id=mentorship.pk)
+
+
+# --- alumni and experts ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distinctions(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Claim to be an alum or expert here; owners mark members and verify claims."""
+    community = visible_community(request.user, slug)
+    sent = request.POST.get("form") if request.method == "POST" else None
+    # Prefixed, so the two forms' fields keep apart ids on one page.
+    claim = DistinctionClaimForm(
+        request.POST if sent == "claim" else None, prefix="claim"
+    )
+    grant = DistinctionGrantForm(
+        request.POST if sent == "grant" else None, prefix="grant"
+    )
+    status = 200
+    if sent in ("claim", "grant"):
+        status = 400
+        form = claim if sent == "claim" else grant
+        if form.is_valid():
+            try:
+                found = _save_distinction(
+                    request.user, community, sent, form.cleaned_data
+                )
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"{found.user.display_name} is now shown as "
+                    f"{'an alum' if found.kind == 'alum' else 'an expert'}."
+                    if found.is_verified
+                    else "Your claim went to the community's owners.",
+                )
+                return redirect("profiles:distinctions", slug=community.slug)
+    return render(
+        request,
+        "profiles/distinctions.html",
+        {
+            "community": community,
+            "page": selectors.distinctions_page(request.user, community),
+            "claim_form": claim,
+            "grant_form": grant,
+        },
+        status=status,
+    )
+
+
+def _save_distinction(
+    user: User, community: Any, sent: str, data: dict[str, Any]
+) -> Distinction:
+    if sent == "claim":
+        return services.claim_distinction(
+            user, community, kind=data["kind"], note=data["note"]
+        )
+    person = User.objects.filter(
+        handle__iexact=data["handle"].strip().lstrip("@"), is_active=True
+    ).first()
+    if person is None:
+        raise ValidationError({"handle": "No member has that handle."})
+    return services.grant_distinction(
+        user, community, person, kind=data["kind"], note=data["note"]
+    )
+
+
+@login_required
+@require_POST
+def distinction_decide(request: AuthedRequest, distinction_id: int) -> HttpResponse:
+    """Verify, reject or remove one alum or expert distinction."""
+    found = selectors.visible_distinction(request.user, distinction_id)
+    action = request.POST.get("action")
+    try:
+        if action in ("verify", "reject"):
+            services.decide_distinction(request.user, found, verify=action == "verify")
+        else:
+            services.remove_distinction(request.user, found)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Done.")
+    return redirect("profiles:distinctions", slug=found.community.slug)
 
 
 # --- opportunities ---------------------------------------------------------------------

@@ -3,9 +3,16 @@
 Every function checks the policy, validates, and writes in one transaction.
 """
 
+from studyhall.profiles.services.distinctions import (
+    claim_distinction,
+    decide_distinction,
+    grant_distinction,
+    remove_distinction,
+)
 from studyhall.profiles.services.mentorship import (
     answer_mentorship,
     expire_mentorship_requests,
+    open_mentorship_conversation,
     request_mentorship,
     schedule_meeting,
     update_mentoring,
@@ -40,14 +47,19 @@ __all__ = [
     "answer_connection",
     "answer_mentorship",
     "block_person",
+    "claim_distinction",
+    "decide_distinction",
     "delete_opportunity",
     "delete_showcase_item",
     "expire_mentorship_requests",
     "follow",
     "follow_community",
+    "grant_distinction",
+    "open_mentorship_conversation",
     "parse_tags",
     "post_opportunity",
     "remove_avatar",
+    "remove_distinction",
     "request_connection",
     "request_mentorship",
     "schedule_meeting",

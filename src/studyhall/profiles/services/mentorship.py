@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from studyhall import policy
 from studyhall.accounts.models import User
+from studyhall.chat import services as chat
+from studyhall.chat.models import Room
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
 from studyhall.policy import Action
@@ -34,8 +36,8 @@ def update_mentoring(
     profile = profile_of(user)
     if is_mentor and not policy.can(user, Action.OFFER_MENTORSHIP, profile):
         raise PermissionDenied(
-            "Mentoring is open to alumni, experts and instructors: ask a community "
-            "owner for the mentor role."
+            "Mentoring is open to alumni, experts and instructors: claim an alum "
+            "or expert badge in your community, or ask an owner for the mentor role."
         )
     errors: dict[str, list[str]] = {}
     areas = " ".join(clean_text(areas or "").split())
@@ -176,6 +178,24 @@ def withdraw_mentorship(user: User, request: MentorshipRequest) -> MentorshipReq
     return request
 
 
+def open_mentorship_conversation(user: User, mentorship: MentorshipRequest) -> Room:
+    """Open (or reuse) the direct conversation between mentor and mentee.
+
+    Either participant of an accepted mentorship may, even without a shared
+    community; never between people where one blocked the other.
+    """
+    if not policy.can(user, Action.VIEW, mentorship):
+        raise Http404("No such mentorship.")
+    if not policy.can(user, Action.SEND_MESSAGE, mentorship):
+        raise DomainError(
+            "Messages need an accepted mentorship and a verified email address.",
+            code="not_active",
+        )
+    other = mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee
+    # Chat refuses if either blocked the other (a block also ends the mentorship).
+    return chat.open_direct_conversation(user, other)
+
+
 def expire_mentorship_requests() -> int:
     """Mark requests left unanswered past the expiry period as expired; idempotent."""
     return MentorshipRequest.objects.filter(
@@ -215,11 +235,25 @@ def schedule_meeting(
     if errors:
         raise ValidationError(errors)
     assert starts_at is not None
-    return Meeting.objects.create(
-        mentorship=mentorship,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        topic=topic,
-        place=place,
-        created_by=user,
-    )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            topic=topic,
+            place=place,
+            created_by=user,
+        )
+        # For notifications to tell the other person; only ids.
+        other = (
+            mentorship.mentor_id
+            if user.pk == mentorship.mentee_id
+            else mentorship.mentee_id
+        )
+        publish(
+            f"user.{other}",
+            "meeting.scheduled",
+            {"mentorship": mentorship.pk, "meeting": meeting.pk},
+            actor=user,
+        )
+    return meeting
