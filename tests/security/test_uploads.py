@@ -193,9 +193,7 @@ def test_files_are_served_as_attachments_with_nosniff(client, student, community
     )
     client.force_login(student)
 
-    response = client.get(
-        reverse("groups:resource-download", args=[resource.pk])
-    )
+    response = client.get(reverse("groups:resource-download", args=[resource.pk]))
 
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
