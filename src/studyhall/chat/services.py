@@ -37,6 +37,7 @@ from studyhall.core.errors import DomainError
 from studyhall.core.markdown import extract_mentions, render_markdown
 from studyhall.core.text import clean_text
 from studyhall.discussions.models import Category, Thread
+from studyhall.moderation import contact
 from studyhall.policy import Action
 from studyhall.realtime.access import notify_access_changed
 from studyhall.realtime.services import broadcast, publish
@@ -239,6 +240,7 @@ def start_conversation(actor: User, people: list[User]) -> Room:
         existing = Room.objects.filter(pair_key=pair_key).first()
         if existing is not None:
             return existing
+    contact.check_new_conversation(actor, list(others))
     try:
         with transaction.atomic():
             room = Room.objects.create(
@@ -390,6 +392,7 @@ def send_message(
         )
     body = clean_message_body(body)
     _check_rate(author)
+    contact.check_unanswered(author, room)
     body_html, mentioned = render_message(room, author, body)
     now = timezone.now()
     try:
