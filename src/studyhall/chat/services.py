@@ -343,11 +343,30 @@ def message_payload(message: Message) -> dict[str, Any]:
             "name": author.display_name,
             "handle": author.handle,
         },
-        "html": "" if message.is_deleted else message.body_html,
+        "html": "" if message.is_deleted or message.is_hidden else message.body_html,
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "is_deleted": message.is_deleted,
+        "is_hidden": message.is_hidden,
     }
+
+
+def set_message_hidden(
+    actor: User | None, message: Message, *, hidden: bool
+) -> Message:
+    """Hide a message pending review, or show it again; live pages are told.
+    `actor` None means enough flags hid it automatically. Called by
+    moderation.services, which checks the policy and audits it."""
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(is_hidden=hidden)
+        message.is_hidden = hidden
+        publish(
+            room_stream(message.room_id),
+            "message.edited",
+            message_payload(message),
+            actor=actor,
+        )
+    return message
 
 
 def send_message(

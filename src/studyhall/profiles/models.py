@@ -223,6 +223,9 @@ class ShowcaseItem(models.Model):
     file_name = models.CharField(max_length=120, blank=True)
     visibility = _visibility_field()
     created_at = models.DateTimeField(default=timezone.now)
+    # Hidden pending review by moderators (moderation.registry): only its
+    # owner sees it.
+    is_hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -62,7 +62,13 @@ def _profile_url(person: User) -> str:
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     """Show a person's profile: only the fields the viewer may see, never the email."""
     page = selectors.profile_page(request.user, handle)
-    return render(request, "profiles/profile.html", {"page": page, "card": page.person})
+    # Flagging is checked for each item when sent (moderation.services).
+    can_flag = request.user.is_authenticated and not page.is_self
+    return render(
+        request,
+        "profiles/profile.html",
+        {"page": page, "card": page.person, "can_flag": can_flag},
+    )
 
 
 @require_GET
