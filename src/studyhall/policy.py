@@ -1079,6 +1079,9 @@ def visible_fields(profile: Profile, seen_by: Audience) -> frozenset[str]:
     """Return the names of the profile's fields this audience may see."""
     from studyhall.profiles.models import PROFILE_FIELDS
 
+    if profile.is_hidden and seen_by is not Audience.SELF:
+        # Hidden pending review: the name only (moderators use the queue).
+        return frozenset()
     return frozenset(
         name
         for name in PROFILE_FIELDS
@@ -1111,6 +1114,18 @@ def _can_profile(user: Any, snap: Snapshot, action: Action, profile: Profile) ->
     )
     if action in (Action.FOLLOW, Action.CONNECT):
         return reachable
+    if action is Action.FLAG:
+        return reachable and not profile.is_hidden
+    if action is Action.MODERATE:
+        return moderates_person(snap, profile.user_id)
+    if action is Action.READ_TEXT:
+        return (
+            seen_by is Audience.SELF
+            or not profile.is_hidden
+            or moderates_person(snap, profile.user_id)
+        )
+    if action is Action.APPEAL:
+        return seen_by is Audience.SELF and profile.is_hidden
     if action is Action.REQUEST_MENTORSHIP:
         return reachable and profile.is_mentor and profile.mentor_capacity > 0
     raise TypeError(f"no rule for {action} on a profile")

@@ -253,3 +253,37 @@ def test_unknown_items_of_a_kind_are_404(student):
     for kind in (MESSAGE, SHOWCASE, GROUP):
         with pytest.raises(Http404):
             kind.get(student, 999_999)
+
+
+def test_a_hidden_profile_shows_only_the_name_to_others(
+    client, community, student, other_student, moderator
+):
+    profile = profiles.update_profile(student, headline="Essays for sale", bio="DM me")
+    client.force_login(other_student)
+    page = reverse("accounts:profile", args=[student.handle])
+    flag_url = reverse("moderation:flag-create", args=["profile", profile.pk])
+    assert flag_url in client.get(page).text
+    client.post(flag_url, {"reason": "spam"})
+
+    acted = send(
+        signed_in(moderator),
+        "POST",
+        f"/communities/{community.slug}/moderation/items/profile/{profile.pk}/actions",
+        {"action": "hide", "reason": "Selling essays"},
+    )
+
+    assert acted.status_code == 200
+    shown = client.get(page).text
+    assert student.display_name in shown and "Essays for sale" not in shown
+    assert "hidden pending review" in shown
+    client.force_login(student)
+    assert "Essays for sale" in client.get(page).text
+    assert (
+        send(
+            signed_in(student),
+            "POST",
+            f"/appeals/profile/{profile.pk}",
+            {"text": "Tutor"},
+        ).status_code
+        == 201
+    )

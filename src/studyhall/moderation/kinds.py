@@ -1,8 +1,8 @@
-"""Chat messages, portfolio items and study groups as flaggable content.
+"""Chat messages, profiles, portfolio items and study groups as flaggable content.
 
 Each goes to the moderation queue of its community: a message to its room's,
-a study group to its own, and a portfolio item, which lives outside any
-community, to its owner's home community (the one they joined first,
+a study group to its own, and a profile or portfolio item, which live outside
+any community, to their owner's home community (the one they joined first,
 `policy.home_community_id`). Direct messages are private to their people and
 have no moderators, so they are not flagged: blocking ends them.
 """
@@ -20,6 +20,14 @@ from studyhall import policy
 from studyhall.core.errors import DomainError
 from studyhall.moderation.registry import ContentKind, ItemContext
 from studyhall.policy import Action
+
+
+def _set_hidden_column(actor: Any, item: Any, hidden: bool) -> None:
+    # Runs inside moderation.services' transaction, which checked the policy
+    # and audits the action; nothing else changes with it.
+    type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
+    item.is_hidden = hidden
+
 
 # --- chat messages ----------------------------------------------------------------
 
@@ -99,8 +107,8 @@ def _get_showcase(user: Any, pk: int) -> Any:
     return item
 
 
-def _showcase_community(item: Any) -> int:
-    community_id = policy.home_community_id(item.owner_id)
+def _home_community(person_id: int) -> int:
+    community_id = policy.home_community_id(person_id)
     if community_id is None:
         raise DomainError(
             "This person belongs to no community whose moderators could review it.",
@@ -125,11 +133,6 @@ def _showcase_context(viewer: Any, item: Any) -> ItemContext:
     )
 
 
-def _hide_showcase(actor: Any, item: Any, hidden: bool) -> None:
-    type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
-    item.is_hidden = hidden
-
-
 def _delete_showcase(actor: Any, item: Any) -> None:
     name = item.file.name
     type(item).objects.filter(pk=item.pk).delete()
@@ -143,12 +146,66 @@ SHOWCASE = ContentKind(
     label="Portfolio item",
     get=_get_showcase,
     load_many=_load_showcase,
-    community_id=_showcase_community,
+    community_id=lambda item: _home_community(item.owner_id),
     author_id=lambda item: item.owner_id,
     context=_showcase_context,
-    set_hidden=_hide_showcase,
+    set_hidden=_set_hidden_column,
     delete=_delete_showcase,
     is_hidden=lambda item: item.is_hidden,
+)
+
+
+# --- profiles ----------------------------------------------------------------------
+
+
+def _load_profiles(ids: list[int]) -> dict[int, Any]:
+    from studyhall.profiles.models import Profile
+
+    return {p.pk: p for p in Profile.objects.filter(pk__in=ids).select_related("user")}
+
+
+def _get_profile(user: Any, pk: int) -> Any:
+    profile = _load_profiles([pk]).get(pk)
+    if profile is None or not (
+        policy.can(user, Action.VIEW_PROFILE, profile)
+        or policy.can(user, Action.MODERATE, profile)
+    ):
+        raise Http404("No such profile.")
+    return profile
+
+
+def _profile_context(viewer: Any, profile: Any) -> ItemContext:
+    readable = policy.can(viewer, Action.READ_TEXT, profile)
+    headline = f"<p>{escape(profile.headline)}</p>" if profile.headline else ""
+    return ItemContext(
+        title=f"Profile of {profile.user.display_name}",
+        excerpt_html=headline + profile.bio_html if readable else "",
+        url=reverse("accounts:profile", args=[profile.user.handle]),
+        author_name=profile.user.display_name,
+        is_hidden=profile.is_hidden,
+        is_deleted=False,
+        where="Profile",
+    )
+
+
+def _delete_profile(actor: Any, profile: Any) -> None:
+    raise DomainError(
+        "A profile is not deleted from the queue: hide it, or restrict its owner.",
+        code="not_deletable",
+    )
+
+
+PROFILE = ContentKind(
+    name="profile",
+    label="Profile",
+    get=_get_profile,
+    load_many=_load_profiles,
+    community_id=lambda profile: _home_community(profile.user_id),
+    author_id=lambda profile: profile.user_id,
+    context=_profile_context,
+    set_hidden=_set_hidden_column,
+    delete=_delete_profile,
+    is_hidden=lambda profile: profile.is_hidden,
 )
 
 
@@ -182,11 +239,6 @@ def _group_context(viewer: Any, group: Any) -> ItemContext:
     )
 
 
-def _hide_group(actor: Any, group: Any, hidden: bool) -> None:
-    type(group).objects.filter(pk=group.pk).update(is_hidden=hidden)
-    group.is_hidden = hidden
-
-
 def _delete_group(actor: Any, group: Any) -> None:
     raise DomainError(
         "A study group is not deleted from the queue: hide it, and its organizers "
@@ -203,7 +255,7 @@ GROUP = ContentKind(
     community_id=lambda group: group.community_id,
     author_id=lambda group: group.created_by_id,
     context=_group_context,
-    set_hidden=_hide_group,
+    set_hidden=_set_hidden_column,
     delete=_delete_group,
     is_hidden=lambda group: group.is_hidden,
 )
