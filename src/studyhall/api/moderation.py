@@ -136,21 +136,29 @@ def _case_out(row: selectors.QueueItem) -> CaseOut:
         is_auto_hidden=case.is_auto_hidden,
         reasons=dict(row.reasons),
         notes=row.notes,
-        item=ItemOut(
-            title=ctx.title,
-            excerpt_html=ctx.excerpt_html,
-            url=ctx.url,
-            author_name=ctx.author_name,
-            is_hidden=ctx.is_hidden,
-            is_deleted=ctx.is_deleted,
-        )
-        if ctx
-        else None,
-        appeal=AppealOut(
-            text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
-        )
-        if appeal
-        else None,
+        item=_item_out(ctx),
+        appeal=_appeal_out(appeal),
+    )
+
+
+def _item_out(ctx: Any) -> ItemOut | None:
+    if ctx is None:
+        return None
+    return ItemOut(
+        title=ctx.title,
+        excerpt_html=ctx.excerpt_html,
+        url=ctx.url,
+        author_name=ctx.author_name,
+        is_hidden=ctx.is_hidden,
+        is_deleted=ctx.is_deleted,
+    )
+
+
+def _appeal_out(appeal: Any) -> AppealOut | None:
+    if appeal is None:
+        return None
+    return AppealOut(
+        text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
     )
 
 
@@ -570,15 +578,9 @@ def my_moderation(request: HttpRequest) -> Any:
                 object_id=c.case.object_id,
                 community=c.community.slug,
                 reason=c.reason,
-                item=ItemOut(**_item_fields(c.context)) if c.context else None,
+                item=_item_out(c.context),
                 can_appeal=c.can_appeal,
-                appeal=AppealOut(
-                    text=c.appeal.text,
-                    outcome=c.appeal.outcome,
-                    created_at=c.appeal.created_at,
-                )
-                if c.appeal
-                else None,
+                appeal=_appeal_out(c.appeal),
             )
             for c in cases
         ],
@@ -593,14 +595,3 @@ def my_moderation(request: HttpRequest) -> Any:
             for n in notices
         ],
     )
-
-
-def _item_fields(ctx: Any) -> dict[str, Any]:
-    return {
-        "title": ctx.title,
-        "excerpt_html": ctx.excerpt_html,
-        "url": ctx.url,
-        "author_name": ctx.author_name,
-        "is_hidden": ctx.is_hidden,
-        "is_deleted": ctx.is_deleted,
-    }

@@ -234,13 +234,14 @@ def check_upload(upload: UploadedFile, field: str = "file") -> CheckedFile:
     stored = check_content(data, extension, field)
     return CheckedFile(
         name=name,
-        content_type=SERVED_TYPES.get(extension, "application/octet-stream"),
+        content_type=content_type_for(name),
         content=ContentFile(stored, name=f"{secrets.token_hex(8)}.{extension}"),
     )
 
 
-# The content types checked files are served with (always as attachments).
-SERVED_TYPES = {
+# Types a browser might run or render as a page are never served inline;
+# these are the content types files are served with, by extension.
+SAFE_CONTENT_TYPES = {
     "pdf": "application/pdf",
     "txt": "text/plain; charset=utf-8",
     "md": "text/plain; charset=utf-8",
@@ -250,9 +251,10 @@ SERVED_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
     "gif": "image/gif",
-    "zip": "application/zip",
-    "ipynb": "application/x-ipynb+json",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def content_type_for(name: str) -> str:
+    """Return the safe content type a stored file is served with."""
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    return SAFE_CONTENT_TYPES.get(extension, "application/octet-stream")

@@ -4,7 +4,6 @@ changes the data in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from studyhall.communities.models import Community, Membership
 from studyhall.core import uploads
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
+from studyhall.core.uploads import content_type_for as content_type_for
 from studyhall.discussions.models import Category
 from studyhall.groups.models import (
     AVAILABILITY,
@@ -42,19 +42,6 @@ from studyhall.realtime.services import publish
 MIN_CAPACITY = 2
 MAX_CAPACITY = 500
 AVAILABILITY_KEYS = frozenset(k for k, _ in AVAILABILITY)
-# Types a browser might run or render as a page are never served inline;
-# these are the content types files are served with, by extension.
-SAFE_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/plain; charset=utf-8",
-    "bib": "text/plain; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-}
 
 
 def group_stream(group: StudyGroup | int) -> str:
@@ -336,12 +323,6 @@ def save_preferences(
 
 
 # --- resources --------------------------------------------------------------------
-
-
-def content_type_for(name: str) -> str:
-    """Return the safe content type a stored file is served with."""
-    extension = os.path.splitext(name)[1].lower().lstrip(".")
-    return SAFE_CONTENT_TYPES.get(extension, "application/octet-stream")
 
 
 def add_resource(
