@@ -505,10 +505,22 @@ def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
         return False
     if action is Action.VIEW:
         return True
-    if not snap.is_verified or message.is_deleted:
-        return False
     is_author = message.author_id == snap.user_id
     role = snap.role_in(room.community_id) if room.community_id else None
+    if action is Action.READ_TEXT:
+        # Hidden pending review: its author and the community's moderators.
+        return not message.is_deleted and (
+            not message.is_hidden or is_author or role in MODERATING_ROLES
+        )
+    if not snap.is_verified or message.is_deleted:
+        return False
+    if action is Action.MODERATE:
+        return role in MODERATING_ROLES
+    if action is Action.FLAG:
+        # Direct messages have no moderators: their people block instead.
+        return role is not None and not (is_author or message.is_hidden)
+    if action is Action.APPEAL:
+        return is_author and message.is_hidden
     if action is Action.EDIT:
         return is_author and not room.is_archived
     if action is Action.DELETE:
@@ -681,6 +693,7 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
                 visibility="visibility",
                 is_public="owner__profile__is_public",
             )
+            & (Q(is_hidden=False) | Q(owner_id=snap.user_id))
         )
     if model is FeedEntry:
         return queryset.filter(_visible_feed_q(user, snap))
@@ -914,15 +927,19 @@ def _is_organizer(snap: Snapshot, group: StudyGroup) -> bool:
 def _can_view_group(snap: Snapshot, group: StudyGroup) -> bool:
     if not _can_view_community(snap, group.community):
         return False
-    if group.visibility != StudyGroup.Visibility.HIDDEN or snap.is_superuser:
+    listed = group.visibility != StudyGroup.Visibility.HIDDEN
+    if snap.is_superuser or (listed and not group.is_hidden):
         return True
-    return group.pk in _group_memberships(snap)
+    if group.pk in _group_memberships(snap):
+        return True
+    # Hidden pending review: members and the community's moderators.
+    return group.is_hidden and snap.role_in(group.community_id) in MODERATING_ROLES
 
 
 def _can_group(snap: Snapshot, action: Action, group: StudyGroup) -> bool:
     if not _can_view_group(snap, group):
         return False
-    if action is Action.VIEW:
+    if action in (Action.VIEW, Action.READ_TEXT):
         return True
     entry = _group_memberships(snap).get(group.pk)
     is_active = entry is not None and entry[1] == GroupMembership.Status.ACTIVE
@@ -934,6 +951,13 @@ def _can_group(snap: Snapshot, action: Action, group: StudyGroup) -> bool:
         return entry is not None
     if role is None or not snap.is_verified:
         return False
+    is_creator = group.created_by_id == snap.user_id
+    if action is Action.MODERATE:
+        return role in MODERATING_ROLES
+    if action is Action.FLAG:
+        return not (is_creator or group.is_hidden)
+    if action is Action.APPEAL:
+        return is_creator and group.is_hidden
     if action is Action.JOIN:
         if entry is not None:
             return entry[1] == GroupMembership.Status.INVITED
@@ -994,7 +1018,14 @@ def _visible_groups_q(snap: Snapshot, prefix: str) -> Q:
     q = _visible_communities_q(snap, f"{prefix}community__")
     if snap.is_superuser:
         return q
-    shown = ~Q(**{f"{prefix}visibility": StudyGroup.Visibility.HIDDEN})
+    shown = ~Q(**{f"{prefix}visibility": StudyGroup.Visibility.HIDDEN}) & Q(
+        **{f"{prefix}is_hidden": False}
+    )
+    moderated = [c for c, r in snap.roles.items() if r in MODERATING_ROLES]
+    if moderated:
+        shown |= Q(**{f"{prefix}is_hidden": True}) & Q(
+            **{f"{prefix}community_id__in": moderated}
+        )
     mine = list(_group_memberships(snap))
     if mine:
         shown |= Q(**{f"{prefix}pk__in": mine})
@@ -1218,6 +1249,9 @@ def visible_fields(profile: Profile, seen_by: Audience) -> frozenset[str]:
     """Return the names of the profile's fields this audience may see."""
     from studyhall.profiles.models import PROFILE_FIELDS
 
+    if profile.is_hidden and seen_by is not Audience.SELF:
+        # Hidden pending review: the name only (moderators use the queue).
+        return frozenset()
     return frozenset(
         name
         for name in PROFILE_FIELDS
@@ -1253,6 +1287,18 @@ def _can_profile(user: Any, snap: Snapshot, action: Action, profile: Profile) ->
     )
     if action in (Action.FOLLOW, Action.CONNECT):
         return reachable
+    if action is Action.FLAG:
+        return reachable and not profile.is_hidden
+    if action is Action.MODERATE:
+        return moderates_person(snap, profile.user_id)
+    if action is Action.READ_TEXT:
+        return (
+            seen_by is Audience.SELF
+            or not profile.is_hidden
+            or moderates_person(snap, profile.user_id)
+        )
+    if action is Action.APPEAL:
+        return seen_by is Audience.SELF and profile.is_hidden
     if action is Action.REQUEST_MENTORSHIP:
         return reachable and profile.is_mentor and profile.mentor_capacity > 0
     raise TypeError(f"no rule for {action} on a profile")
@@ -1263,15 +1309,49 @@ def _can_showcase(
 ) -> bool:
     profile = getattr(item.owner, "profile", None) or Profile(user=item.owner)
     seen_by = profile_audience(user, profile)
+    is_owner = seen_by is Audience.SELF
+    may_view = may_see(seen_by, item.visibility, profile.is_public)
     if action is Action.VIEW:
-        return may_see(seen_by, item.visibility, profile.is_public)
+        # Hidden pending review: only its owner (moderators use the queue).
+        return may_view and (is_owner or not item.is_hidden)
     if action in (Action.EDIT, Action.DELETE):
-        return seen_by is Audience.SELF
+        return is_owner
     if action is Action.GIVE_FEEDBACK:
-        return may_see(seen_by, item.visibility, profile.is_public) and bool(
+        return may_view and not item.is_hidden and bool(
             teaching_communities(user, item.owner_id)
         )
+    if action is Action.MODERATE:
+        return moderates_person(snap, item.owner_id)
+    if action is Action.READ_TEXT:
+        return (
+            is_owner
+            or moderates_person(snap, item.owner_id)
+            or (may_view and not item.is_hidden)
+        )
+    if action is Action.FLAG:
+        return snap.is_verified and not is_owner and may_view and not item.is_hidden
+    if action is Action.APPEAL:
+        return is_owner and item.is_hidden
     raise TypeError(f"no rule for {action} on a showcase item")
+
+
+def home_community_id(person_id: int) -> int | None:
+    """Return the community whose moderators review what a person shows outside
+    any community (their portfolio): the one they joined first (one query)."""
+    return (
+        Membership.objects.filter(user_id=person_id, status=Membership.Status.ACTIVE)
+        .order_by("joined_at", "pk")
+        .values_list("community_id", flat=True)
+        .first()
+    )
+
+
+def moderates_person(snap: Snapshot, person_id: int) -> bool:
+    """Return whether the viewer moderates the person's home community."""
+    if snap.is_superuser:
+        return True
+    community_id = home_community_id(person_id)
+    return community_id is not None and snap.role_in(community_id) in MODERATING_ROLES
 
 
 def _can_request(

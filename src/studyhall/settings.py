@@ -369,6 +369,15 @@ MODERATION_TRUSTED_AFTER_POSTS = int(
     os.environ.get("MODERATION_TRUSTED_AFTER_POSTS", "3")
 )
 
+# Reaching strangers (people you are not connected with and share no study
+# group with): conversations opened a day, fewer for New members everywhere,
+# and messages before they answer (docs/moderation.md).
+DMS_TO_STRANGERS_PER_DAY = int(os.environ.get("DMS_TO_STRANGERS_PER_DAY", "10"))
+NEW_MEMBER_DMS_TO_STRANGERS_PER_DAY = int(
+    os.environ.get("NEW_MEMBER_DMS_TO_STRANGERS_PER_DAY", "3")
+)
+DMS_BEFORE_REPLY = int(os.environ.get("DMS_BEFORE_REPLY", "3"))
+
 # Owners and moderators (and site administrators) must turn on two-factor
 # authentication before using the site (docs/security.md).
 TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)

@@ -58,6 +58,56 @@ def history(community, person, other_student, moderator):
     return {"own": own, "other": other, "reply": reply, "peer_reply": peer_reply}
 
 
+@pytest.fixture
+def wider_history(community, person, other_student, owner, instructor):
+    """What a person leaves beyond the boards: a chat message, a profile and a
+    portfolio file, a group resource, a library file, kudos, points, a badge
+    and a certificate."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from studyhall.chat import services as chat
+    from studyhall.groups import services as groups
+    from studyhall.library import services as library
+    from studyhall.profiles import services as profiles
+    from studyhall.recognition.services import badges, certificates, feedback
+    from tests.factories import make_group
+
+    room = chat.start_conversation(person, [other_student])
+    chat.send_message(person, room, body=f"Message {TEXT}")
+    profiles.update_profile(person, headline=f"Headline {TEXT}", bio=f"Bio {TEXT}")
+    profiles.add_showcase_item(
+        person,
+        title=f"Project {TEXT}",
+        upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4 portfolio"),
+    )
+    group = make_group(person, community, name=f"Group {TEXT}")
+    groups.add_resource(
+        person,
+        group,
+        title=f"Resource {TEXT}",
+        upload=SimpleUploadedFile("notes.txt", f"Notes {TEXT}".encode()),
+    )
+    library.add_item(
+        person,
+        community,
+        library.ItemFields(title=f"Paper {TEXT}"),
+        upload=SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper"),
+    )
+    feedback.give_kudos(other_student, community, person, note="Thanks, Ada")
+    badge = badges.define_badge(
+        owner,
+        community,
+        name="Helper",
+        description="Helps others",
+        criteria="Answer questions",
+    )
+    badges.award_badge(owner, badge, person)
+    certificates.issue_certificate(
+        community, person, kind="participation", issued_by=instructor
+    )
+    return {"group": group}
+
+
 def read_zip(export):
     from django.core.files.storage import default_storage
 
@@ -97,6 +147,34 @@ def test_export_contains_everything_the_person_created(
     response = client.get(download_url)
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_export_holds_messages_profile_badges_points_and_uploaded_files(
+    person, history, wider_history
+):
+    export = DataExport.objects.create(user=person)
+
+    services.build_export(export.pk)
+
+    files = read_zip(DataExport.objects.get(pk=export.pk))
+    assert TEXT in files["chat/messages.json"]
+    assert TEXT in files["profile/details.json"]
+    assert TEXT in files["profile/showcase.json"]
+    assert TEXT in files["groups/resources.json"]
+    assert TEXT in files["library/items.json"]
+    assert json.loads(files["recognition/badges.json"])[0]["badge"] == "Helper"
+    assert json.loads(files["recognition/points.json"])
+    assert json.loads(files["recognition/certificates.json"])[0]["kind"] == (
+        "participation"
+    )
+    assert "Thanks, Ada" in files["recognition/kudos_received.json"]
+    assert "salt" not in files["recognition/badges.json"]
+    uploaded = {name: body for name, body in files.items() if name.startswith("files/")}
+    assert any(body == f"Notes {TEXT}" for body in uploaded.values())
+    assert any(n.startswith("files/profile/showcase/") for n in uploaded)
+    assert any(n.startswith("files/library/items/") for n in uploaded)
+    resource = json.loads(files["groups/resources.json"])[0]
+    assert resource["file"] in files
 
 
 def test_only_the_owner_downloads_and_only_before_expiry(client, person, other_student):
@@ -171,8 +249,39 @@ def test_erasing_leaves_no_trace_of_email_name_or_text(client, person, history):
     assert client.get(reverse("accounts:account")).status_code == 302
 
 
+def test_erasing_removes_everything_else_and_the_search_index(
+    person, history, wider_history, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from studyhall.search import indexing
+    from studyhall.search.kinds import REPLY, THREAD
+    from studyhall.search.models import Document
+
+    indexing.index(THREAD, [history["own"].pk])
+    indexing.index(REPLY, [history["reply"].pk])
+    assert Document.objects.filter(author=person).exists()
+    stored = [
+        *apps.get_model("groups.Resource").objects.values_list("file", flat=True),
+        *apps.get_model("profiles.ShowcaseItem").objects.values_list("file", flat=True),
+    ]
+    handle = person.handle
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_account(person, erase_content=True)
+
+    assert scan_for([EMAIL, NAME, TEXT, handle, "Thanks, Ada"]) == []
+    assert not any(default_storage.exists(name) for name in stored)
+    assert not apps.get_model("recognition.BadgeAward").objects.exists()
+    assert (
+        not apps.get_model("recognition.PointEvent")
+        .objects.filter(user=person)
+        .exists()
+    )
+
+
 def test_keeping_content_shows_it_under_deleted_member(
-    client, community, person, history, student
+    client, community, person, history, wider_history, student
 ):
     handle = person.handle
 

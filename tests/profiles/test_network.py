@@ -90,7 +90,8 @@ def test_spammy_connection_requests_are_rate_limited_with_a_clear_message(
     )
 
     assert response.status_code == 429
-    assert "the most allowed. Try again tomorrow." in response.text
+    assert "the most allowed. You can send another in 24 hours." in response.text
+    assert 86_000 < int(response["Retry-After"]) <= 86_400
     assert "please" in response.text
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.api.params import Id
 from studyhall.api.schemas import ERRORS
@@ -17,6 +18,7 @@ from studyhall.api.security import SIGNED_IN, viewer
 from studyhall.chat import selectors, services
 from studyhall.chat.models import Message, MessageReaction, Room
 from studyhall.discussions.selectors import visible_community
+from studyhall.policy import Action
 
 router = Router(tags=["chat"])
 
@@ -62,6 +64,9 @@ class MessageOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     is_deleted: bool
+    is_hidden: bool = Field(
+        False, description="Hidden pending review: text only for author and moderators."
+    )
     reply_count: int
     board_thread: int | None
     reactions: list[ReactionOut]
@@ -125,6 +130,10 @@ def _room_out(room: Room, people: list[User] | None = None) -> RoomOut:
     )
 
 
+def _readable(user: Any, message: Message) -> bool:
+    return policy.can(user, Action.READ_TEXT, message)
+
+
 def _message_outs(user: Any, messages: list[Message]) -> list[MessageOut]:
     return [
         MessageOut(
@@ -134,11 +143,12 @@ def _message_outs(user: Any, messages: list[Message]) -> list[MessageOut]:
             parent=m.parent_id,
             client_id=m.client_id if m.author_id == user.pk else "",
             author=_person(m.author),
-            body=None if m.is_deleted else m.body,
-            html=None if m.is_deleted else m.body_html,
+            body=m.body if _readable(user, m) else None,
+            html=m.body_html if _readable(user, m) else None,
             created_at=m.created_at,
             edited_at=m.edited_at,
             is_deleted=m.is_deleted,
+            is_hidden=m.is_hidden,
             reply_count=m.reply_count,
             board_thread=m.board_thread_id,
             reactions=[

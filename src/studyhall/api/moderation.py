@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from studyhall import policy
 from studyhall.api.pagination import DEFAULT_LIMIT, keyset_page
 from studyhall.api.params import ID_MAX, Cursor, Id, Limit
 from studyhall.api.schemas import ERRORS, ErrorOut
@@ -18,11 +20,16 @@ from studyhall.discussions.models import Category
 from studyhall.moderation import selectors, services
 from studyhall.moderation.models import Case, Reason
 from studyhall.moderation.registry import kind_named
+from studyhall.policy import Action
 
 router = Router(tags=["moderation"])
 
 ContentType = Annotated[
-    str, Field(max_length=30, description='Kind of content: "post".')
+    str,
+    Field(
+        max_length=30,
+        description='Kind of content: "post", "message", "profile", "showcase" or "group".',
+    ),
 ]
 ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
 
@@ -129,21 +136,29 @@ def _case_out(row: selectors.QueueItem) -> CaseOut:
         is_auto_hidden=case.is_auto_hidden,
         reasons=dict(row.reasons),
         notes=row.notes,
-        item=ItemOut(
-            title=ctx.title,
-            excerpt_html=ctx.excerpt_html,
-            url=ctx.url,
-            author_name=ctx.author_name,
-            is_hidden=ctx.is_hidden,
-            is_deleted=ctx.is_deleted,
-        )
-        if ctx
-        else None,
-        appeal=AppealOut(
-            text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
-        )
-        if appeal
-        else None,
+        item=_item_out(ctx),
+        appeal=_appeal_out(appeal),
+    )
+
+
+def _item_out(ctx: Any) -> ItemOut | None:
+    if ctx is None:
+        return None
+    return ItemOut(
+        title=ctx.title,
+        excerpt_html=ctx.excerpt_html,
+        url=ctx.url,
+        author_name=ctx.author_name,
+        is_hidden=ctx.is_hidden,
+        is_deleted=ctx.is_deleted,
+    )
+
+
+def _appeal_out(appeal: Any) -> AppealOut | None:
+    if appeal is None:
+        return None
+    return AppealOut(
+        text=appeal.text, outcome=appeal.outcome, created_at=appeal.created_at
     )
 
 
@@ -422,3 +437,161 @@ def create_blackout(request: HttpRequest, slug: str, payload: BlackoutIn) -> Any
         categories=categories,
     )
     return Status(201, _blackout_out(blackout))
+
+
+class ThreadActionIn(Schema):
+    action: Literal["lock", "unlock", "move", "slow"]
+    reason: str = ""
+    category: str = Field("", description="For move: a category slug; empty: none.")
+    seconds: int = Field(0, ge=0, le=86_400, description="For slow: 0 turns it off.")
+
+
+class ThreadStateOut(Schema):
+    id: int
+    is_locked: bool
+    category: str | None
+    slow_mode_seconds: int
+
+
+@router.post(
+    "/communities/{slug}/moderation/threads/{thread_id}",
+    response={200: ThreadStateOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def act_on_thread(
+    request: HttpRequest, slug: str, thread_id: Id, payload: ThreadActionIn
+) -> Any:
+    """Lock, unlock or move a thread, or set its slow mode, with a reason."""
+    user = viewer(request)
+    thread = board.visible_thread(user, thread_id)
+    if thread.community.slug != slug:
+        raise Http404("No such thread.")
+    if payload.action == "slow":
+        services.set_slow_mode(
+            user, thread, seconds=payload.seconds, reason=payload.reason
+        )
+    elif payload.action == "move":
+        category = None
+        if payload.category:
+            category = next(
+                (
+                    c
+                    for c in board.categories_for(user, thread.community)
+                    if c.slug == payload.category
+                ),
+                None,
+            )
+            if category is None:
+                raise Http404("No such category.")
+        services.move_thread(user, thread, category=category, reason=payload.reason)
+    else:
+        services.lock_thread(
+            user, thread, locked=payload.action == "lock", reason=payload.reason
+        )
+    thread.refresh_from_db()
+    return ThreadStateOut(
+        id=thread.pk,
+        is_locked=thread.is_locked,
+        category=thread.category.slug if thread.category else None,
+        slow_mode_seconds=thread.slow_mode_seconds,
+    )
+
+
+class SettingsIn(Schema):
+    auto_hide_threshold: int = Field(ge=0, le=100)
+    guidelines: str = ""
+    word_filter: str = Field("", description='Lines of "word = block|hold|replace: x".')
+
+
+class SettingsOut(SettingsIn):
+    guidelines_html: str
+
+
+def _settings_out(found: Any) -> SettingsOut:
+    return SettingsOut(
+        auto_hide_threshold=found.auto_hide_threshold,
+        guidelines=found.guidelines,
+        word_filter=found.word_filter,
+        guidelines_html=found.guidelines_html,
+    )
+
+
+@router.get(
+    "/communities/{slug}/moderation/settings",
+    response={200: SettingsOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def get_settings(request: HttpRequest, slug: str) -> Any:
+    """The automatic-hiding threshold, guidelines and word filter (owners)."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    if not policy.can(user, Action.MANAGE_MODERATION, community):
+        raise PermissionDenied("Only the community's owners can see this.")
+    return _settings_out(services.settings_for(community))
+
+
+@router.put(
+    "/communities/{slug}/moderation/settings",
+    response={200: SettingsOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def put_settings(request: HttpRequest, slug: str, payload: SettingsIn) -> Any:
+    """Replace the moderation settings (owners); the change is audited."""
+    user = viewer(request)
+    community = board.visible_community(user, slug)
+    found = services.update_settings(user, community, **payload.dict())
+    return _settings_out(found)
+
+
+class MyCaseOut(Schema):
+    content_type: str
+    object_id: int
+    community: str
+    reason: str
+    item: ItemOut | None
+    can_appeal: bool
+    appeal: AppealOut | None
+
+
+class NoticeOut(Schema):
+    kind: str
+    community: str
+    reason: str
+    until: datetime | None
+    created_at: datetime
+
+
+class MineOut(Schema):
+    hidden: list[MyCaseOut]
+    notices: list[NoticeOut]
+
+
+@router.get("/me/moderation", response={200: MineOut, **ERRORS}, auth=SIGNED_IN)
+def my_moderation(request: HttpRequest) -> Any:
+    """Your hidden content, with what you may appeal, and the warnings and
+    restrictions you received; moderators are not named."""
+    cases, notices = selectors.my_moderation(viewer(request))
+    return MineOut(
+        hidden=[
+            MyCaseOut(
+                content_type=c.case.content_type,
+                object_id=c.case.object_id,
+                community=c.community.slug,
+                reason=c.reason,
+                item=_item_out(c.context),
+                can_appeal=c.can_appeal,
+                appeal=_appeal_out(c.appeal),
+            )
+            for c in cases
+        ],
+        notices=[
+            NoticeOut(
+                kind=n.kind,
+                community=n.community.slug,
+                reason=n.reason,
+                until=n.until,
+                created_at=n.created_at,
+            )
+            for n in notices
+        ],
+    )

@@ -497,7 +497,8 @@ def unblock(request: HttpRequest, handle: str) -> Any:
     auth=SIGNED_IN,
 )
 def request_connection(request: HttpRequest, handle: str, payload: NoteIn) -> Any:
-    """Ask to connect; limited per day (409 with code `throttled` past the limit)."""
+    """Ask to connect; limited per day (429 with code `throttled` and
+    Retry-After past the limit)."""
     found = services.request_connection(
         viewer(request), _person(handle), note=payload.note
     )

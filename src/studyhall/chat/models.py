@@ -147,6 +147,9 @@ class Message(models.Model):
         blank=True,
         related_name="+",
     )
+    # Hidden pending review by the community's moderators (moderation.registry):
+    # only its author and moderators read its text.
+    is_hidden = models.BooleanField(default=False)
     board_thread = models.ForeignKey(
         "discussions.Thread",
         on_delete=models.SET_NULL,

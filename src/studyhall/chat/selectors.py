@@ -166,6 +166,9 @@ class MessageView:
     can_react: bool = False
     can_move: bool = False
     is_first_unread: bool = False
+    # False for a message hidden pending review, unless author or moderator.
+    can_read: bool = True
+    can_flag: bool = False
 
 
 @dataclass
@@ -215,6 +218,8 @@ def message_views(user: Any, messages: list[Message]) -> list[MessageView]:
             can_delete=policy.can(user, Action.DELETE, m),
             can_react=policy.can(user, Action.REACT, m),
             can_move=policy.can(user, Action.MOVE_TO_BOARD, m),
+            can_read=policy.can(user, Action.READ_TEXT, m),
+            can_flag=policy.can(user, Action.FLAG, m),
         )
         for m in messages
     ]

@@ -39,6 +39,7 @@ from studyhall.core.text import clean_text
 from studyhall.discussions.models import Category, Thread
 from studyhall.groups.models import StudyGroup
 from studyhall.library.selectors import citation_resolver
+from studyhall.moderation import contact
 from studyhall.notifications import social as notifications_social
 from studyhall.policy import Action
 from studyhall.realtime.access import notify_access_changed
@@ -313,6 +314,7 @@ def _open_conversation(actor: User, others: dict[int, User]) -> Room:
         existing = Room.objects.filter(pair_key=pair_key).first()
         if existing is not None:
             return existing
+    contact.check_new_conversation(actor, list(others))
     try:
         with transaction.atomic():
             room = Room.objects.create(
@@ -420,11 +422,30 @@ def message_payload(message: Message) -> dict[str, Any]:
             "name": author.display_name,
             "handle": author.handle,
         },
-        "html": "" if message.is_deleted else message.body_html,
+        "html": "" if message.is_deleted or message.is_hidden else message.body_html,
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "is_deleted": message.is_deleted,
+        "is_hidden": message.is_hidden,
     }
+
+
+def set_message_hidden(
+    actor: User | None, message: Message, *, hidden: bool
+) -> Message:
+    """Hide a message pending review, or show it again; live pages are told.
+    `actor` None means enough flags hid it automatically. Called by
+    moderation.services, which checks the policy and audits it."""
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(is_hidden=hidden)
+        message.is_hidden = hidden
+        publish(
+            room_stream(message.room_id),
+            "message.edited",
+            message_payload(message),
+            actor=actor,
+        )
+    return message
 
 
 def send_message(
@@ -469,6 +490,7 @@ def send_message(
         )
     body = clean_message_body(body)
     _check_rate(author)
+    contact.check_unanswered(author, room)
     body_html, mentioned = render_message(room, author, body)
     now = timezone.now()
     try:

@@ -25,7 +25,7 @@ from studyhall.chat.forms import (
 )
 from studyhall.chat.models import Message, MessageReaction, Room
 from studyhall.core.errors import DomainError
-from studyhall.core.forms import AuthedRequest, add_service_errors
+from studyhall.core.forms import AuthedRequest, add_service_errors, error_status
 from studyhall.core.text import parse_id
 from studyhall.discussions.selectors import visible_community
 from studyhall.policy import Action
@@ -73,17 +73,19 @@ def _people_from(text: str) -> list[User]:
 @login_required
 def conversation_start(request: AuthedRequest) -> HttpResponse:
     form = ConversationForm(request.POST or None, initial=request.GET or None)
+    refused: Exception | None = None
     if request.method == "POST" and form.is_valid():
         try:
             people = _people_from(form.cleaned_data["handles"])
             room = services.start_conversation(request.user, people)
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
+            refused = error
         except PermissionDenied as error:
             form.add_error("handles", str(error))
         else:
             return redirect(_room_url(room))
-    return render(
+    response = render(
         request,
         "chat/chat_home.html",
         {
@@ -93,6 +95,7 @@ def conversation_start(request: AuthedRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+    return error_status(response, refused)
 
 
 def room_list(request: AuthedRequest, slug: str) -> HttpResponse:

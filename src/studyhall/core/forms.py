@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from studyhall.accounts.models import User
-from studyhall.core.errors import DomainError
+from studyhall.core.errors import DomainError, RateLimited
 
 
 def add_service_errors(form: forms.Form, error: ValidationError | DomainError) -> None:
@@ -21,6 +21,14 @@ def add_service_errors(form: forms.Form, error: ValidationError | DomainError) -
             form.add_error(field if shown else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def error_status(response: HttpResponse, error: Exception | None) -> HttpResponse:
+    """Answer a refused form 429 with Retry-After when a rate limit refused it."""
+    if isinstance(error, RateLimited):
+        response.status_code = 429
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 class AuthedRequest(HttpRequest):

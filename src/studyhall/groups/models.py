@@ -54,6 +54,9 @@ class StudyGroup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Hidden pending review by the community's moderators (moderation.registry):
+    # only its members and moderators know it exists.
+    is_hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name", "pk"]

@@ -4,14 +4,11 @@ changes the data in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-import os
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from dateutil.rrule import rrulestr
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -23,8 +20,10 @@ from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.chat import services as chat
 from studyhall.communities.models import Community, Membership
+from studyhall.core import uploads
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
+from studyhall.core.uploads import content_type_for as content_type_for
 from studyhall.discussions.models import Category
 from studyhall.groups.models import (
     AVAILABILITY,
@@ -44,19 +43,6 @@ from studyhall.realtime.services import publish
 MIN_CAPACITY = 2
 MAX_CAPACITY = 500
 AVAILABILITY_KEYS = frozenset(k for k, _ in AVAILABILITY)
-# Types a browser might run or render as a page are never served inline;
-# these are the content types files are served with, by extension.
-SAFE_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/plain; charset=utf-8",
-    "bib": "text/plain; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-}
 
 
 def group_stream(group: StudyGroup | int) -> str:
@@ -412,27 +398,6 @@ def save_preferences(
 # --- resources --------------------------------------------------------------------
 
 
-def content_type_for(name: str) -> str:
-    """Return the safe content type a stored file is served with."""
-    extension = os.path.splitext(name)[1].lower().lstrip(".")
-    return SAFE_CONTENT_TYPES.get(extension, "application/octet-stream")
-
-
-def clean_upload(upload: UploadedFile, field: str = "file") -> tuple[str, str]:
-    """Check an upload's size and type; return its clean name and content type."""
-    name = os.path.basename(clean_text(upload.name or "file"))[:200] or "file"
-    extension = os.path.splitext(name)[1].lower().lstrip(".")
-    allowed = [e.lower() for e in settings.UPLOAD_EXTENSIONS]
-    if extension not in allowed:
-        raise ValidationError(
-            {field: f"Files of this type are not accepted. Use: {', '.join(allowed)}."}
-        )
-    if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
-        limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({field: f"The file is larger than {limit} MB."})
-    return name, mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
 def add_resource(
     user: User,
     group: StudyGroup,
@@ -452,11 +417,11 @@ def add_resource(
         raise ValidationError({"url": "Links start with https:// or http://."})
     resource = Resource(group=group, title=title, url=url, added_by=user)
     if upload is not None:
-        name, content_type = clean_upload(upload)
-        resource.file_name = name
-        resource.content_type = content_type
-        resource.size = upload.size or 0
-        resource.file.save(name, upload, save=False)
+        checked = uploads.check_upload(upload)
+        resource.file_name = checked.name
+        resource.content_type = checked.content_type
+        resource.size = checked.size
+        resource.file.save(checked.content.name, checked.content, save=False)
     with transaction.atomic():
         resource.save()
         publish(group_stream(group), "resource.added", {"group": group.pk}, actor=user)

@@ -118,6 +118,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_join": policy.can(user, Action.JOIN, group),
             "can_leave": policy.can(user, Action.LEAVE, group),
             "can_manage": policy.can(user, Action.MANAGE_GROUP, group),
+            "can_flag": policy.can(user, Action.FLAG, group),
             "can_contribute": policy.can(user, Action.CONTRIBUTE, group),
             "can_host": policy.can(user, Action.HOST_LIVE, group),
             # Distinct ids: several forms share field names on this page.

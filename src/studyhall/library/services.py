@@ -14,10 +14,10 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community
+from studyhall.core import uploads
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
 from studyhall.groups.models import StudyGroup
-from studyhall.groups.services import clean_upload
 from studyhall.library.bibtex import Reference, clean_doi, parse_bibtex
 from studyhall.library.models import (
     LibraryComment,
@@ -107,10 +107,10 @@ def add_item(
         bibtex_key=fields.bibtex_key[:100],
     )
     if upload is not None:
-        name, content_type = clean_upload(upload)
-        item.file_name, item.content_type = name, content_type
-        item.size = upload.size or 0
-        item.file.save(name, upload, save=False)
+        checked = uploads.check_upload(upload)
+        item.file_name, item.content_type = checked.name, checked.content_type
+        item.size = checked.size
+        item.file.save(checked.content.name, checked.content, save=False)
     item.save()
     return item
 

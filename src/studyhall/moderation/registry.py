@@ -2,9 +2,9 @@
 
 A flag names its content by kind and id. Each kind registers how to load its
 items for a viewer, who wrote them, which community they belong to, how to
-show them in the queue and how to hide, restore or delete them. Boards posts
-are registered here; chat messages, profiles, groups and showcase items
-register their own kind from their app's `ready()`.
+show them in the queue and how to hide, restore or delete them. Board posts
+are registered here; chat messages, portfolio items and study groups in
+moderation.kinds. Another app may register its own kind from its `ready()`.
 """
 
 from __future__ import annotations
@@ -137,5 +137,9 @@ POST = ContentKind(
 
 
 def register_builtin_kinds() -> None:
-    """Register the kinds this project's own apps provide."""
-    register(POST)
+    """Register the kinds this project's own apps provide: board posts here,
+    chat messages, portfolio items and study groups in moderation.kinds."""
+    from studyhall.moderation import kinds
+
+    for kind in (POST, kinds.MESSAGE, kinds.PROFILE, kinds.SHOWCASE, kinds.GROUP):
+        register(kind)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +32,50 @@ def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def _submit(
+    request: AuthedRequest,
+    form: Form,
+    act: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    then: Callable[[], HttpResponse],
+) -> HttpResponse | None:
+    """Run a moderation service on a valid POST and redirect with `done`; return
+    None to show the form again, with the service's errors and what was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        act(form.cleaned_data)
+    except (ValidationError, DomainError) as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, done)
+    return then()
+
+
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Render a moderation form page: 400 when its form has errors."""
+    form = context["form"]
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _moderated_post(
+    request: AuthedRequest, slug: str, post_pk: int, action: Action
+) -> Post:
+    """Return a post of the community the person may take the action on;
+    404 for a post elsewhere, 403 when they may see it but not act."""
+    post = board.visible_post(request.user, post_pk)
+    if post.thread.community.slug != slug:
+        raise Http404("No such post.")
+    if not policy.can(request.user, action, post):
+        if action is Action.MODERATE:
+            raise Http404("No such post.")
+        raise PermissionDenied("Only instructors can label posts.")
+    return post
 
 
 # --- flagging (any member) ---------------------------------------------------------
@@ -118,20 +165,17 @@ def item_review(
     if kind.community_id(item) != community.pk:
         raise Http404("No such item.")
     form = forms.ContentActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.moderate_content(
-                request.user,
-                kind,
-                item,
-                action=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, DomainError) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Done. The action is in the audit log.")
-            return redirect("moderation:queue", slug=slug)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.moderate_content(
+            request.user, kind, item, action=data["action"], reason=data["reason"]
+        ),
+        done="Done. The action is in the audit log.",
+        then=lambda: redirect("moderation:queue", slug=slug),
+    )
+    if done is not None:
+        return done
     case = Case.objects.filter(content_type=kind.name, object_id=item.pk).first()
     review = selectors.case_detail(request.user, case.pk) if case else None
     thread = item.thread if isinstance(item, Post) else None
@@ -140,7 +184,7 @@ def item_review(
         .only("pk")
         .first()
     )
-    return render(
+    return _form_page(
         request,
         "moderation/item_review.html",
         {
@@ -154,67 +198,48 @@ def item_review(
             "thread": thread,
             "author_membership": author_membership,
         },
-        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def post_edit(request: AuthedRequest, slug: str, post_pk: int) -> HttpResponse:
-    post = board.visible_post(request.user, post_pk)
-    if post.thread.community.slug != slug or not policy.can(
-        request.user, Action.MODERATE, post
-    ):
-        raise Http404("No such post.")
+    post = _moderated_post(request, slug, post_pk, Action.MODERATE)
     form = forms.ModeratorEditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_as_moderator(
-                request.user,
-                post,
-                body=form.cleaned_data["body"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, DomainError) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Edited. The earlier text is in the history.")
-            return redirect("moderation:item-review", slug, "post", post.pk)
-    return render(
+    done = _submit(
+        request,
+        form,
+        lambda data: services.edit_as_moderator(
+            request.user, post, body=data["body"], reason=data["reason"]
+        ),
+        done="Edited. The earlier text is in the history.",
+        then=lambda: redirect("moderation:item-review", slug, "post", post.pk),
+    )
+    return done or _form_page(
         request,
         "moderation/post_edit.html",
         {"community": post.thread.community, "post": post, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def post_label(request: AuthedRequest, slug: str, post_pk: int) -> HttpResponse:
-    post = board.visible_post(request.user, post_pk)
-    if post.thread.community.slug != slug:
-        raise Http404("No such post.")
-    if not policy.can(request.user, Action.LABEL, post):
-        raise PermissionDenied("Only instructors can label posts.")
+    post = _moderated_post(request, slug, post_pk, Action.LABEL)
     form = forms.LabelForm(
         request.POST or None, initial={"label": post.label, "note": post.label_note}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.label_post(
-                request.user,
-                post,
-                label=form.cleaned_data["label"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Label saved; it shows wherever the post shows.")
-            return redirect(post_url(post))
-    return render(
+    done = _submit(
+        request,
+        form,
+        lambda data: services.label_post(
+            request.user, post, label=data["label"], note=data["note"]
+        ),
+        done="Label saved; it shows wherever the post shows.",
+        then=lambda: redirect(post_url(post)),
+    )
+    return done or _form_page(
         request,
         "moderation/post_label.html",
         {"community": post.thread.community, "post": post, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -230,40 +255,37 @@ def thread_actions(request: AuthedRequest, slug: str, thread_id: int) -> HttpRes
         initial={"category": str(thread.category_id or "")},
         categories=[(str(c.pk), c.name) for c in categories],
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["action"] == "slow":
-                services.set_slow_mode(
-                    request.user,
-                    thread,
-                    seconds=data["seconds"] or 0,
-                    reason=data["reason"],
-                )
-            elif data["action"] == "move":
-                category = next(
-                    (c for c in categories if str(c.pk) == data["category"]), None
-                )
-                services.move_thread(
-                    request.user, thread, category=category, reason=data["reason"]
-                )
-            else:
-                services.lock_thread(
-                    request.user,
-                    thread,
-                    locked=data["action"] == "lock",
-                    reason=data["reason"],
-                )
-        except (ValidationError, DomainError) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Done. The action is in the audit log.")
-            return redirect("discussions:thread-detail", pk=thread.pk)
-    return render(
+
+    def act(data: dict[str, Any]) -> object:
+        if data["action"] == "slow":
+            return services.set_slow_mode(
+                request.user,
+                thread,
+                seconds=data["seconds"] or 0,
+                reason=data["reason"],
+            )
+        if data["action"] == "move":
+            category = next(
+                (c for c in categories if str(c.pk) == data["category"]), None
+            )
+            return services.move_thread(
+                request.user, thread, category=category, reason=data["reason"]
+            )
+        return services.lock_thread(
+            request.user, thread, locked=data["action"] == "lock", reason=data["reason"]
+        )
+
+    done = _submit(
+        request,
+        form,
+        act,
+        done="Done. The action is in the audit log.",
+        then=lambda: redirect("discussions:thread-detail", pk=thread.pk),
+    )
+    return done or _form_page(
         request,
         "moderation/thread_actions.html",
         {"community": community, "thread": thread, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -298,22 +320,20 @@ def member_restrict(
             "moderation:member-restrict", slug=slug, membership_id=membership.pk
         )
     form = forms.RestrictForm(None if is_trust else (request.POST or None))
-    if request.method == "POST" and not is_trust and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.restrict_member(
-                request.user,
-                membership,
-                action=data["action"],
-                reason=data["reason"],
-                days=data["days"],
-            )
-        except (ValidationError, DomainError) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Done. The member is told; it is in the log.")
-            return redirect("moderation:queue", slug=slug)
-    return render(
+    done = _submit(
+        request,
+        form,
+        lambda data: services.restrict_member(
+            request.user,
+            membership,
+            action=data["action"],
+            reason=data["reason"],
+            days=data["days"],
+        ),
+        done="Done. The member is told; it is in the log.",
+        then=lambda: redirect("moderation:queue", slug=slug),
+    )
+    return done or _form_page(
         request,
         "moderation/member_restrict.html",
         {
@@ -325,7 +345,6 @@ def member_restrict(
                 gates.trust_level(membership.user, community.pk)
             ],
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -389,19 +408,15 @@ def moderation_settings(request: AuthedRequest, slug: str) -> HttpResponse:
             "word_filter": current.word_filter,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_settings(request.user, community, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Moderation settings saved.")
-            return redirect("moderation:settings", slug=slug)
-    return render(
+    done = _submit(
         request,
-        "moderation/settings.html",
-        {"community": community, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.update_settings(request.user, community, **data),
+        done="Moderation settings saved.",
+        then=lambda: redirect("moderation:settings", slug=slug),
+    )
+    return done or _form_page(
+        request, "moderation/settings.html", {"community": community, "form": form}
     )
 
 
@@ -425,23 +440,21 @@ def blackouts(request: AuthedRequest, slug: str) -> HttpResponse:
         services.cancel_blackout(request.user, found)
         messages.success(request, "Blackout cancelled.")
         return redirect("moderation:blackouts", slug=slug)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.schedule_blackout(
-                request.user,
-                community,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                notice=data["notice"],
-                categories=[c for c in categories if str(c.pk) in data["categories"]],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Blackout scheduled.")
-            return redirect("moderation:blackouts", slug=slug)
-    return render(
+    done = _submit(
+        request,
+        form,
+        lambda data: services.schedule_blackout(
+            request.user,
+            community,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            notice=data["notice"],
+            categories=[c for c in categories if str(c.pk) in data["categories"]],
+        ),
+        done="Blackout scheduled.",
+        then=lambda: redirect("moderation:blackouts", slug=slug),
+    )
+    return done or _form_page(
         request,
         "moderation/blackouts.html",
         {
@@ -453,7 +466,6 @@ def blackouts(request: AuthedRequest, slug: str) -> HttpResponse:
                 )
             ),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -491,25 +503,19 @@ def appeal_create(
         messages.info(request, "You have already appealed this decision.")
         return redirect("moderation:mine")
     form = forms.AppealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal(request.user, case, text=form.cleaned_data["text"])
-        except (ValidationError, DomainError) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, "Your appeal is sent. Moderators will look again."
-            )
-            return redirect("moderation:mine")
+    done = _submit(
+        request,
+        form,
+        lambda data: services.appeal(request.user, case, text=data["text"]),
+        done="Your appeal is sent. Moderators will look again.",
+        then=lambda: redirect("moderation:mine"),
+    )
+    if done is not None:
+        return done
     mine_cases, _ = selectors.my_moderation(request.user)
     reason = next((c.reason for c in mine_cases if c.case.pk == case.pk), "")
-    return render(
+    return _form_page(
         request,
         "moderation/appeal_form.html",
-        {
-            "form": form,
-            "item": kind.context(request.user, item),
-            "reason": reason,
-        },
-        status=400 if form.errors else 200,
+        {"form": form, "item": kind.context(request.user, item), "reason": reason},
     )

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import secrets
 import zipfile
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,6 +38,117 @@ from studyhall.security.models import ActiveSession, TwoFactor
 
 EXPORT_DAYS = 7
 DELETED_NAME = "Deleted member"
+
+# Everything else a person created or that is about them alone, by app:
+# (file in the archive, model, the field that names the person). Each row is
+# exported with its own fields, the names of what it points to, and its
+# uploaded file beside the JSON.
+OWNED: list[tuple[str, str, str]] = [
+    ("chat/messages.json", "chat.Message", "author"),
+    ("chat/reactions.json", "chat.MessageReaction", "user"),
+    ("groups/groups_started.json", "groups.StudyGroup", "created_by"),
+    ("groups/memberships.json", "groups.GroupMembership", "user"),
+    ("groups/resources.json", "groups.Resource", "added_by"),
+    ("groups/tasks.json", "groups.Task", "created_by"),
+    ("groups/task_comments.json", "groups.TaskComment", "author"),
+    ("groups/sessions.json", "groups.StudySession", "created_by"),
+    ("groups/rsvps.json", "groups.RSVP", "user"),
+    ("library/items.json", "library.LibraryItem", "added_by"),
+    ("library/comments.json", "library.LibraryComment", "author"),
+    ("library/useful.json", "library.UsefulMark", "user"),
+    ("library/reading_list.json", "library.ReadingListEntry", "user"),
+    ("library/recommendations.json", "library.Recommendation", "recommended_by"),
+    ("live/sessions_hosted.json", "live.LiveSession", "host"),
+    ("live/questions.json", "live.Question", "author"),
+    ("live/votes.json", "live.Ballot", "user"),
+    ("live/attendance.json", "live.Attendance", "user"),
+    ("recognition/points.json", "recognition.PointEvent", "user"),
+    ("recognition/badges.json", "recognition.BadgeAward", "recipient"),
+    ("recognition/certificates.json", "recognition.Certificate", "recipient"),
+    ("recognition/kudos_given.json", "recognition.Kudos", "giver"),
+    ("recognition/kudos_received.json", "recognition.Kudos", "recipient"),
+    ("recognition/feedback_written.json", "recognition.Feedback", "author"),
+    ("recognition/rubric_responses.json", "recognition.FeedbackResponse", "responder"),
+    ("profile/details.json", "profiles.Profile", "user"),
+    ("profile/tags.json", "profiles.ProfileTag", "user"),
+    ("profile/following.json", "profiles.Follow", "follower"),
+    ("profile/communities_followed.json", "profiles.CommunityFollow", "user"),
+    ("profile/connection_requests_sent.json", "profiles.ConnectionRequest", "sender"),
+    (
+        "profile/connection_requests_received.json",
+        "profiles.ConnectionRequest",
+        "recipient",
+    ),
+    ("profile/showcase.json", "profiles.ShowcaseItem", "owner"),
+    ("profile/mentorships_asked.json", "profiles.MentorshipRequest", "mentee"),
+    ("profile/mentorships_given.json", "profiles.MentorshipRequest", "mentor"),
+    ("profile/meetings.json", "profiles.Meeting", "created_by"),
+    ("profile/opportunities.json", "profiles.Opportunity", "posted_by"),
+    ("profile/bookmarks.json", "profiles.Bookmark", "user"),
+    ("notifications/subscriptions.json", "notifications.Subscription", "user"),
+    ("notifications/preferences.json", "notifications.Preference", "user"),
+]
+# Rows about the person alone, removed whether or not their content is kept:
+# (model, the field that names the person). Order matters where one row
+# points to another.
+PERSONAL: list[tuple[str, str]] = [
+    ("chat.RoomMember", "user"),
+    ("chat.MessageMention", "user"),
+    ("chat.MessageReaction", "user"),
+    ("groups.GroupMembership", "user"),
+    ("groups.RSVP", "user"),
+    ("groups.CalendarFeed", "user"),
+    ("groups.StudyPreferences", "user"),
+    ("library.UsefulMark", "user"),
+    ("library.ReadingListEntry", "user"),
+    ("live.Ballot", "user"),
+    ("live.QuestionVote", "user"),
+    ("live.HandRaise", "user"),
+    ("live.Attendance", "user"),
+    ("recognition.LeaderboardOptOut", "user"),
+    ("recognition.PointEvent", "user"),
+    ("recognition.Kudos", "giver"),
+    ("recognition.Kudos", "recipient"),
+    ("recognition.BadgeAward", "recipient"),
+    ("recognition.Certificate", "recipient"),
+    ("recognition.CertificateBatch", "requested_by"),
+    ("profiles.FeedEntry", "actor"),
+    ("profiles.ProfileTag", "user"),
+    ("profiles.Follow", "follower"),
+    ("profiles.Follow", "followed"),
+    ("profiles.CommunityFollow", "user"),
+    ("profiles.ConnectionRequest", "sender"),
+    ("profiles.ConnectionRequest", "recipient"),
+    ("profiles.Meeting", "created_by"),
+    ("profiles.MentorshipRequest", "mentee"),
+    ("profiles.MentorshipRequest", "mentor"),
+    ("profiles.Bookmark", "user"),
+    ("profiles.ShowcaseItem", "owner"),
+    ("profiles.Profile", "user"),
+    ("notifications.Notification", "recipient"),
+    ("notifications.OutboundEmail", "recipient"),
+    ("notifications.Subscription", "user"),
+    ("notifications.Preference", "user"),
+]
+# Shared content removed with "erase my posts too": (model, owner field).
+# Files go with their rows.
+ERASED_ROWS: list[tuple[str, str]] = [
+    ("groups.Resource", "added_by"),
+    ("library.LibraryItem", "added_by"),
+    ("profiles.Opportunity", "posted_by"),
+]
+# Text blanked with "erase my posts too", where the row must stay for others:
+# (model, owner field, {field: blank value}).
+ERASED_TEXT: list[tuple[str, str, dict[str, Any]]] = [
+    ("groups.TaskComment", "author", {"body": ""}),
+    ("library.LibraryComment", "author", {"body": ""}),
+    ("live.Question", "author", {"body": ""}),
+    ("recognition.Feedback", "author", {"body": "", "body_html": ""}),
+    ("recognition.FeedbackResponse", "responder", {"comment": ""}),
+]
+# Fields never exported: credentials and values that would let the file's
+# reader act as the person.
+SECRET_PARTS = ("token", "secret", "salt", "hash", "password")
 
 
 # --- download my data -------------------------------------------------------------
@@ -167,6 +280,42 @@ def _sections(user: User) -> list[tuple[str, Any]]:
     ]
 
 
+def _is_secret(name: str) -> bool:
+    return any(part in name for part in SECRET_PARTS)
+
+
+def _owned_rows(
+    user: User, label: str, owner: str, folder: str
+) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+    """Return the rows of `label` whose `owner` is the person, as JSON-safe
+    dicts, and the (archive path, stored file) pairs of their uploads."""
+    model = apps.get_model(label)
+    fields = [f for f in model._meta.concrete_fields if not _is_secret(f.name)]
+    related = [
+        f.name
+        for f in fields
+        if f.is_relation and f.related_model is not User and f.many_to_one
+    ]
+    rows: list[dict[str, Any]] = []
+    files: list[tuple[str, Any]] = []
+    queryset = model._default_manager.filter(**{owner: user}).select_related(*related)
+    for obj in queryset.order_by("pk"):
+        row: dict[str, Any] = {}
+        for field in fields:
+            value = getattr(obj, field.attname)
+            if isinstance(field, models.FileField):
+                if value:
+                    path = f"files/{folder}/{obj.pk}-{os.path.basename(value.name)}"
+                    files.append((path, value))
+                    row[field.name] = path
+                continue
+            row[field.attname] = _iso(value) if hasattr(value, "isoformat") else value
+            if field.name in related and value is not None:
+                row[field.name] = str(getattr(obj, field.name))
+        rows.append(row)
+    return rows, files
+
+
 def build_export(export_id: int) -> DataExport | None:
     """Prepare the zip of the person's data, recording progress; idempotent."""
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
@@ -174,20 +323,38 @@ def build_export(export_id: int) -> DataExport | None:
         return export
     DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.RUNNING)
     sections = _sections(export.user)
+    owned = [(name, label, owner) for name, label, owner in OWNED]
+    steps = len(sections) + len(owned) + 1
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for done, (name, load) in enumerate(sections, start=1):
+
+        def write(done: int, name: str, data: Any) -> None:
             archive.writestr(
-                name, json.dumps(load(), indent=2, default=str, ensure_ascii=False)
+                name, json.dumps(data, indent=2, default=str, ensure_ascii=False)
             )
-            DataExport.objects.filter(pk=export.pk).update(
-                progress=done * 100 // (len(sections) + 1)
-            )
+            DataExport.objects.filter(pk=export.pk).update(progress=done * 100 // steps)
+
+        for done, (name, load) in enumerate(sections, start=1):
+            write(done, name, load())
+        file_count = 0
+        for done, (name, label, owner) in enumerate(owned, start=len(sections) + 1):
+            folder = name.removesuffix(".json")
+            rows, files = _owned_rows(export.user, label, owner, folder)
+            for path, stored in files:
+                try:
+                    with stored.open("rb") as handle:
+                        archive.writestr(path, handle.read())
+                    file_count += 1
+                except OSError:
+                    # A file lost from storage: the row still says what it was.
+                    continue
+            write(done, name, rows)
         archive.writestr(
             "README.txt",
-            "Everything you created on "
-            f"{settings.SITE_NAME}, as JSON. studyhall has no file uploads yet, "
-            "so there are no files beside it.\n",
+            f"Everything you created on {settings.SITE_NAME}, as JSON: posts, "
+            "messages, your profile, groups, library items, badges, points, "
+            f"certificates and more. files/ holds the {file_count} files you "
+            "uploaded, next to the JSON that names them.\n",
         )
     path = f"exports/{export.user_id}/{secrets.token_urlsafe(16)}.zip"
     saved = default_storage.save(path, ContentFile(buffer.getvalue()))
@@ -276,6 +443,12 @@ def delete_account(user: User, *, erase_content: bool) -> None:
         Appeal.objects.filter(case__author=user).delete()
         for membership in Membership.objects.filter(user=user):
             membership.delete()
+        _remove_rows(user, PERSONAL)
+        # Others' notifications about the person keep their kind and link, not
+        # the sentence naming them.
+        apps.get_model("notifications.Notification").objects.filter(actor=user).update(
+            text=""
+        )
         for export in DataExport.objects.filter(user=user):
             if export.file_name:
                 default_storage.delete(export.file_name)
@@ -288,10 +461,74 @@ def delete_account(user: User, *, erase_content: bool) -> None:
         user.is_active = False
         user.set_unusable_password()
         user.save()
+        _scrub_events(user, erase_content=erase_content)
+        _refresh_search(user)
+
+
+def _remove_rows(user: User, rows: list[tuple[str, str]]) -> None:
+    """Delete the person's rows of these models, their stored files first."""
+    for label, owner in rows:
+        model = apps.get_model(label)
+        doomed = model._default_manager.filter(**{owner: user})
+        file_fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.FileField)
+        ]
+        for names in doomed.values_list(*file_fields) if file_fields else []:
+            for name in names:
+                if name:
+                    default_storage.delete(name)
+        doomed.delete()
+
+
+def _scrub_events(user: User, *, erase_content: bool) -> None:
+    """Rewrite stored events that carry the person as author (chat messages
+    replayed to reconnecting clients): no name or handle, and no text when
+    erasing."""
+    from studyhall.realtime.models import Event
+
+    for event in Event.objects.filter(payload__author__id=user.pk):
+        payload = dict(event.payload)
+        payload["author"] = {"id": user.pk, "name": DELETED_NAME, "handle": None}
+        if erase_content:
+            for key in ("html", "body", "text", "client_id"):
+                if key in payload:
+                    payload[key] = ""
+            payload["is_deleted"] = True
+        Event.objects.filter(pk=event.pk).update(payload=payload)
+
+
+def _refresh_search(user: User) -> None:
+    """Re-derive the search documents of the person's content, so erased text
+    and anything no longer shown leave the index (search.indexing)."""
+    from studyhall.search import indexing
+    from studyhall.search.models import Document
+
+    by_kind: dict[str, list[int]] = {}
+    for kind, object_id in Document.objects.filter(author=user).values_list(
+        "kind", "object_id"
+    ):
+        by_kind.setdefault(kind, []).append(object_id)
+    for kind, ids in by_kind.items():
+        indexing.index(kind, ids)
 
 
 def _erase_content(user: User) -> None:
     now = timezone.now()
+    _remove_rows(user, ERASED_ROWS)
+    for label, owner, blank in ERASED_TEXT:
+        apps.get_model(label)._default_manager.filter(**{owner: user}).update(**blank)
+    # Groups the person started keep their members, not the name they gave.
+    for group in apps.get_model("groups.StudyGroup").objects.filter(created_by=user):
+        group.name, group.goal = f"Study group {group.pk}", ""
+        group.save(update_fields=["name", "goal"])
+        apps.get_model("discussions.Category").objects.filter(pk=group.board_id).update(
+            name=f"Group: {group.name}"
+        )
+    apps.get_model("chat.Message").objects.filter(author=user).update(
+        body="", body_html="", client_id="", is_deleted=True, deleted_at=now
+    )
     posts = Post.objects.filter(author=user)
     PostRevision.objects.filter(post__in=posts).delete()
     posts.update(

@@ -4,60 +4,17 @@ from __future__ import annotations
 
 import io
 import secrets
-import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-MAX_PIXELS = 40_000_000
+from studyhall.core.uploads import open_image as _open_image
+from studyhall.core.uploads import read_limited as _read_limited
+
 AVATAR_SIZE = 256
-
-
-def _read_limited(upload: UploadedFile, limit: int, field: str) -> bytes:
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            {field: f"The file is too large: use at most {limit // 1024:,} KB."}
-        )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationError(
-            {field: f"The file is too large: use at most {limit // 1024:,} KB."}
-        )
-    return data
-
-
-def _open_image(data: bytes, field: str) -> Image.Image:
-    """Return the decoded image or raise ValidationError for anything else."""
-    refused = ValidationError(
-        {field: "This file is not a JPEG, PNG, GIF or WebP image."}
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in IMAGE_FORMATS:
-                raise refused
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError({field: "The image has too many pixels."})
-            probe.verify()
-            image = Image.open(io.BytesIO(data))
-            image.load()
-    except ValidationError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombWarning,
-        Image.DecompressionBombError,
-    ) as error:
-        raise refused from error
-    return image
 
 
 def avatar_file(upload: UploadedFile) -> ContentFile[bytes]:

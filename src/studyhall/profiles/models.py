@@ -82,6 +82,9 @@ class Profile(models.Model):
     mentor_availability = models.CharField(max_length=300, blank=True)
     mentor_capacity = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Hidden pending review by moderators (moderation.registry): others see
+    # the name only.
+    is_hidden = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"profile of {self.user_id}"
@@ -223,6 +226,9 @@ class ShowcaseItem(models.Model):
     file_name = models.CharField(max_length=120, blank=True)
     visibility = _visibility_field()
     created_at = models.DateTimeField(default=timezone.now)
+    # Hidden pending review by moderators (moderation.registry): only its
+    # owner sees it.
+    is_hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -25,7 +25,7 @@ from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Role
 from studyhall.core.errors import DomainError
-from studyhall.core.forms import AuthedRequest, add_service_errors
+from studyhall.core.forms import AuthedRequest, add_service_errors, error_status
 from studyhall.core.pagination import parse_page_number
 from studyhall.discussions.selectors import visible_community
 from studyhall.policy import Action
@@ -70,6 +70,8 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     can_give_feedback = bool(page.showcase) and bool(
         policy.teaching_communities(request.user, page.person.user.pk)
     )
+    # Flagging is checked for each item when sent (moderation.services).
+    can_flag = request.user.is_authenticated and not page.is_self
     return render(
         request,
         "profiles/profile.html",
@@ -77,6 +79,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
             "page": page,
             "card": page.person,
             "can_give_feedback": can_give_feedback,
+            "can_flag": can_flag,
             "share": profile_card(page.person.user, page.person.profile),
         },
     )
@@ -241,6 +244,7 @@ def connect(request: AuthedRequest, handle: str) -> HttpResponse:
         raise PermissionDenied("You cannot connect with this person.")
     form = ConnectForm(request.POST or None)
     status = 200
+    refused: Exception | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.request_connection(
@@ -248,18 +252,19 @@ def connect(request: AuthedRequest, handle: str) -> HttpResponse:
             )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
-            status = 429 if getattr(error, "code", "") == "throttled" else 400
+            status, refused = 400, error
         else:
             messages.success(request, f"Request sent to {person.display_name}.")
             return redirect(_profile_url(person))
     elif request.method == "POST":
         status = 400
-    return render(
+    response = render(
         request,
         "profiles/connect.html",
         {"person": person, "form": form},
         status=status,
     )
+    return error_status(response, refused)
 
 
 @login_required

@@ -18,6 +18,7 @@ from studyhall.accounts.selectors import either_blocked
 from studyhall.communities.models import Community
 from studyhall.core.errors import DomainError
 from studyhall.core.text import clean_text
+from studyhall.moderation import contact
 from studyhall.policy import Action
 from studyhall.profiles.models import (
     CommunityFollow,
@@ -110,16 +111,14 @@ def request_connection(
                 "Your request is waiting for an answer.", code="request_pending"
             )
         since = timezone.now() - timedelta(days=1)
-        sent = ConnectionRequest.objects.filter(
-            sender=user, created_at__gte=since
-        ).count()
-        limit = settings.PROFILES_CONNECTION_REQUESTS_PER_DAY
-        if sent >= limit:
-            raise DomainError(
-                f"You have sent {limit} connection requests in the last 24 hours, "
-                "the most allowed. Try again tomorrow.",
-                code="throttled",
-            )
+        sent_at = list(
+            ConnectionRequest.objects.filter(sender=user, created_at__gte=since)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[
+                : settings.PROFILES_CONNECTION_REQUESTS_PER_DAY
+            ]
+        )
+        contact.check_connection_requests(user, sent_at)
         request = ConnectionRequest.objects.create(
             sender=user, recipient=person, note=note
         )
