@@ -526,6 +526,7 @@ def _erase_content(user: User) -> None:
         apps.get_model("discussions.Category").objects.filter(pk=group.board_id).update(
             name=f"Group: {group.name}"
         )
+        apps.get_model("chat.Room").objects.filter(group=group).update(name=group.name)
     apps.get_model("chat.Message").objects.filter(author=user).update(
         body="", body_html="", client_id="", is_deleted=True, deleted_at=now
     )
