@@ -212,6 +212,20 @@ class PostView:
     can_label: bool = False
 
 
+# What a thread page shows each post's buttons for.
+POST_PAGE_ACTIONS = (
+    Action.EDIT,
+    Action.DELETE,
+    Action.REACT,
+    Action.ENDORSE,
+    Action.ACCEPT_ANSWER,
+    Action.READ_TEXT,
+    Action.FLAG,
+    Action.APPEAL,
+    Action.LABEL,
+)
+
+
 @dataclass
 class ThreadPage:
     thread: Thread
@@ -228,16 +242,49 @@ class ThreadPage:
     read_number: int | None = None
 
 
+PAGE_POST_FIELDS = (
+    "thread_id",
+    "community_id",
+    "author_id",
+    "number",
+    "is_anonymous",
+    "body_html",
+    "reply_to_id",
+    "created_at",
+    "edited_at",
+    "is_deleted",
+    "is_hidden",
+    "endorsed_by_id",
+    "endorsed_at",
+    "label",
+    "label_note",
+    "author__display_name",
+    "author__handle",
+    "reply_to__number",
+    "reply_to__is_anonymous",
+    "reply_to__author_id",
+    "reply_to__community_id",
+    "reply_to__thread_id",
+    "reply_to__author__display_name",
+    "reply_to__author__handle",
+    "endorsed_by__display_name",
+)
+
+
 def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     """Return one page of a thread's posts with what this viewer may do to each.
 
     The query count does not depend on the number of posts, reactions or
     readers: one query for the page's posts with their authors, one for the
-    reaction counts, one for the viewer's own reactions.
+    reaction counts with the viewer's own reactions, one for staff badges.
     """
     size = settings.PAGE_SIZE
-    posts_qs = Post.objects.filter(thread=thread).select_related(
-        "author", "reply_to__author", "endorsed_by"
+    # Only the columns a post card shows: no Markdown source, no password
+    # hashes; a model instance per row still, for the policy's questions.
+    posts_qs = (
+        Post.objects.filter(thread=thread)
+        .select_related("author", "reply_to__author", "endorsed_by")
+        .only(*PAGE_POST_FIELDS)
     )
     total = thread.last_post_number
     page_count = max(1, -(-total // size))
@@ -266,12 +313,21 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
         draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
     can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
     can_moderate = policy.can(user, Action.MODERATE, thread)
+    for post in rows:
+        post.thread = thread
+        if post.reply_to is not None:
+            post.reply_to.thread = thread
+    allowed = dict(
+        zip(
+            [p.pk for p in rows],
+            policy.post_permissions(user, rows, POST_PAGE_ACTIONS),
+            strict=True,
+        )
+    )
 
     def view(post: Post) -> PostView:
-        post.thread = thread
         reply_to = post.reply_to
-        if reply_to is not None:
-            reply_to.thread = thread
+        may = allowed[post.pk]
         return PostView(
             post=post,
             author=policy.author_for(user, post, extras.roles.get(post.author_id)),
@@ -279,19 +335,18 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             reactions=_reaction_counts(
                 extras.counts.get(post.pk, {}), extras.mine.get(post.pk, set())
             ),
-            can_edit=policy.can(user, Action.EDIT, post),
-            can_delete=policy.can(user, Action.DELETE, post),
-            can_react=policy.can(user, Action.REACT, post),
-            can_endorse=policy.can(user, Action.ENDORSE, post),
-            can_accept=can_accept_thread
-            and policy.can(user, Action.ACCEPT_ANSWER, post),
+            can_edit=may[Action.EDIT],
+            can_delete=may[Action.DELETE],
+            can_react=may[Action.REACT],
+            can_endorse=may[Action.ENDORSE],
+            can_accept=can_accept_thread and may[Action.ACCEPT_ANSWER],
             is_accepted=post.pk == accepted_id,
             is_unread=read_number is not None and post.number > read_number,
-            can_read=policy.can(user, Action.READ_TEXT, post),
-            can_flag=policy.can(user, Action.FLAG, post),
+            can_read=may[Action.READ_TEXT],
+            can_flag=may[Action.FLAG],
             can_moderate=can_moderate,
-            can_appeal=policy.can(user, Action.APPEAL, post),
-            can_label=policy.can(user, Action.LABEL, post),
+            can_appeal=may[Action.APPEAL],
+            can_label=may[Action.LABEL],
         )
 
     views = [view(p) for p in result.items]
@@ -324,7 +379,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
 
 @dataclass
 class PostExtras:
-    """What a list of posts shows beside each post, loaded in at most three queries."""
+    """What a list of posts shows beside each post, loaded in at most two queries."""
 
     counts: dict[int, dict[str, int]]
     mine: dict[int, set[str]]
@@ -333,24 +388,25 @@ class PostExtras:
 
 def post_extras(user: Any, community_id: int, posts: list[Post]) -> PostExtras:
     """Return reaction counts, the viewer's own reactions and the authors' staff
-    roles (for badges) for posts of one community; pages and the API share it."""
+    roles (for badges) for posts of one community, in two queries; pages and
+    the API share it."""
     ids = [p.pk for p in posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: dict[int, set[str]] = defaultdict(set)
     roles: dict[int, str] = {}
     if not ids:
         return PostExtras(counts, mine, roles)
-    for post_id, kind, n in (
+    # One query for everyone's counts and the viewer's own reactions.
+    is_mine = Count("id", filter=Q(user_id=user.pk)) if user.is_authenticated else None
+    rows = (
         Reaction.objects.filter(post_id__in=ids)
         .values_list("post_id", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), mine=is_mine or Value(0))
         .order_by()
-    ):
+    )
+    for post_id, kind, n, n_mine in rows:
         counts[post_id][kind] = n
-    if user.is_authenticated:
-        for post_id, kind in Reaction.objects.filter(
-            post_id__in=ids, user_id=user.pk
-        ).values_list("post_id", "kind"):
+        if n_mine:
             mine[post_id].add(kind)
     roles = dict(
         Membership.objects.filter(
