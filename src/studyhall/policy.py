@@ -222,6 +222,14 @@ def snapshot(user: Any) -> Snapshot:
     return snap
 
 
+def fingerprint(user: Any) -> str:
+    """Return a string that is equal for two requests only when `visible` builds
+    the same filter for them: it holds the whole snapshot (`core.sql` keys
+    compiled queries by it). Covers the models whose rules read only the
+    snapshot: communities, categories, threads and posts."""
+    return repr(snapshot(user))
+
+
 def forget(user: Any) -> None:
     """Drop a cached snapshot after the person's memberships changed."""
     if user is not None and hasattr(user, "_policy_snapshot"):
