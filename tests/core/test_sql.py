@@ -55,3 +55,35 @@ def test_the_oldest_keys_are_dropped_beyond_the_limit(monkeypatch):
         sql.count(key, User.objects.all)
 
     assert list(sql._compiled) == ["a", "c"]
+
+
+def test_prepared_query_runs_with_new_values_and_loads_related_rows(
+    django_assert_num_queries, community, student
+):
+    from studyhall.discussions.models import Post
+    from tests.discussions.helpers import answer, ask
+
+    thread = ask(student, community)
+    for i in range(4):
+        answer(student, thread, body=f"reply {i}")
+    prepared = sql.Prepared(
+        lambda thread, low: Post.objects.filter(thread_id=thread, number__gt=low)
+        .select_related("author")
+        .order_by("number")
+    )
+    prepared(thread=thread.pk, low=0)
+
+    with django_assert_num_queries(1):
+        posts = prepared(thread=thread.pk, low=3)
+        names = [p.author.display_name for p in posts]
+
+    assert [p.number for p in posts] == [4, 5]
+    assert names == [student.display_name] * 2
+    assert prepared(thread=thread.pk + 1000, low=0) == []
+
+
+def test_prepared_query_refuses_a_value_it_does_not_compare():
+    prepared = sql.Prepared(lambda low: User.objects.filter(pk__gte=0))
+
+    with pytest.raises(ValueError, match="low"):
+        prepared(low=1)

@@ -22,6 +22,7 @@ from django.http import Http404
 
 from studyhall import policy
 from studyhall.communities.models import Community, Membership, Role
+from studyhall.core import sql
 from studyhall.core.pagination import Page, paginate
 from studyhall.discussions.models import (
     Category,
@@ -271,6 +272,19 @@ PAGE_POST_FIELDS = (
 )
 
 
+# The page's posts and the accepted answer, wherever it is (no post has pk 0).
+# Only the columns a post card shows: no Markdown source, no password hashes;
+# a model instance per row still, for the policy's questions. Every thread
+# page runs it, so it is compiled once (core.sql.Prepared).
+_page_posts = sql.Prepared(
+    lambda thread, start, end, accepted: Post.objects.filter(thread_id=thread)
+    .filter(Q(number__gt=start, number__lte=end) | Q(pk=accepted))
+    .select_related("author", "reply_to__author", "endorsed_by")
+    .only(*PAGE_POST_FIELDS)
+    .order_by("number")
+)
+
+
 def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     """Return one page of a thread's posts with what this viewer may do to each.
 
@@ -279,13 +293,6 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     reaction counts with the viewer's own reactions, one for staff badges.
     """
     size = settings.PAGE_SIZE
-    # Only the columns a post card shows: no Markdown source, no password
-    # hashes; a model instance per row still, for the policy's questions.
-    posts_qs = (
-        Post.objects.filter(thread=thread)
-        .select_related("author", "reply_to__author", "endorsed_by")
-        .only(*PAGE_POST_FIELDS)
-    )
     total = thread.last_post_number
     page_count = max(1, -(-total // size))
     number = min(max(page, 1), page_count)
@@ -293,10 +300,10 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     # so a page is a range of numbers; the accepted answer, wherever it is,
     # comes in the same query.
     start = (number - 1) * size
-    in_page = Q(number__gt=start, number__lte=start + size)
     accepted_id = thread.accepted_post_id
-    wanted = in_page | Q(pk=accepted_id) if accepted_id else in_page
-    rows = list(posts_qs.filter(wanted).order_by("number"))
+    rows: list[Post] = _page_posts(
+        thread=thread.pk, start=start, end=start + size, accepted=accepted_id or 0
+    )
     items = [p for p in rows if start < p.number <= start + size]
     accepted_extra = [p for p in rows if not start < p.number <= start + size]
     result = Page(items=items, number=number, page_count=page_count, total=total)
