@@ -67,9 +67,11 @@ def test_prepared_query_runs_with_new_values_and_loads_related_rows(
     for i in range(4):
         answer(student, thread, body=f"reply {i}")
     prepared = sql.Prepared(
-        lambda thread, low: Post.objects.filter(thread_id=thread, number__gt=low)
-        .select_related("author")
-        .order_by("number")
+        lambda thread, low: (
+            Post.objects.filter(thread_id=thread, number__gt=low)
+            .select_related("author")
+            .order_by("number")
+        )
     )
     prepared(thread=thread.pk, low=0)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    CharField,
     Count,
     F,
     IntegerField,
@@ -17,7 +18,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404
 
 from studyhall import policy
@@ -60,13 +61,22 @@ def visible_community(user: Any, slug: str) -> Community:
     return community
 
 
+MAX_ID = 2**63 - 1  # no primary key is larger; bigger numbers in URLs find nothing
+
+# Every thread page and thread action starts here: compiled once.
+_thread_by_id = sql.Prepared(
+    lambda pk: (
+        Thread.objects.select_related("community", "category", "author")
+        .filter(pk=pk)
+        .order_by()[:1]
+    )
+)
+
+
 def visible_thread(user: Any, thread_id: int) -> Thread:
     """Return a thread with its community and category if the person may see it."""
-    thread = (
-        Thread.objects.select_related("community", "category", "author")
-        .filter(pk=thread_id)
-        .first()
-    )
+    found = _thread_by_id(pk=thread_id) if 0 < thread_id <= MAX_ID else []
+    thread = found[0] if found else None
     if thread is None or not policy.can(user, Action.VIEW, thread):
         raise Http404("No thread here.")
     return thread
@@ -277,11 +287,30 @@ PAGE_POST_FIELDS = (
 # a model instance per row still, for the policy's questions. Every thread
 # page runs it, so it is compiled once (core.sql.Prepared).
 _page_posts = sql.Prepared(
-    lambda thread, start, end, accepted: Post.objects.filter(thread_id=thread)
-    .filter(Q(number__gt=start, number__lte=end) | Q(pk=accepted))
-    .select_related("author", "reply_to__author", "endorsed_by")
-    .only(*PAGE_POST_FIELDS)
-    .order_by("number")
+    lambda thread, start, end, accepted: (
+        Post.objects.filter(thread_id=thread)
+        .filter(Q(number__gt=start, number__lte=end) | Q(pk=accepted))
+        .select_related("author", "reply_to__author", "endorsed_by")
+        .only(*PAGE_POST_FIELDS)
+        .order_by("number")
+    )
+)
+
+
+_read_mark = sql.Prepared(
+    lambda thread, user: (
+        ReadMark.objects.filter(thread_id=thread, user_id=user)
+        .order_by()
+        .values_list("last_read_number", flat=True)[:1]
+    )
+)
+# A reply composer's draft is keyed "reply:<thread id>".
+_reply_draft = sql.Prepared(
+    lambda user, thread: (
+        Draft.objects.filter(user_id=user)
+        .filter(key=Concat(Value("reply:"), Cast(Value(thread), CharField())))
+        .order_by()[:1]
+    )
 )
 
 
@@ -307,17 +336,14 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     items = [p for p in rows if start < p.number <= start + size]
     accepted_extra = [p for p in rows if not start < p.number <= start + size]
     result = Page(items=items, number=number, page_count=page_count, total=total)
-    extras = post_extras(user, thread.community_id, result.items + accepted_extra)
+    extras = _page_extras(user, thread, rows, start=start, end=start + size)
     read_number = None
     draft = None
     if user.is_authenticated:
-        mark = (
-            thread.read_marks.filter(user_id=user.pk)
-            .values_list("last_read_number", flat=True)
-            .first()
-        )
-        read_number = mark or 0
-        draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
+        marks = _read_mark(thread=thread.pk, user=user.pk)
+        read_number = marks[0] if marks else 0
+        drafts = _reply_draft(user=user.pk, thread=thread.pk)
+        draft = drafts[0] if drafts else None
     can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
     can_moderate = policy.can(user, Action.MODERATE, thread)
     for post in rows:
@@ -398,33 +424,70 @@ def post_extras(user: Any, community_id: int, posts: list[Post]) -> PostExtras:
     roles (for badges) for posts of one community, in two queries; pages and
     the API share it."""
     ids = [p.pk for p in posts]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    mine: dict[int, set[str]] = defaultdict(set)
-    roles: dict[int, str] = {}
     if not ids:
-        return PostExtras(counts, mine, roles)
+        return PostExtras(defaultdict(dict), defaultdict(set), {})
     # One query for everyone's counts and the viewer's own reactions.
-    is_mine = Count("id", filter=Q(user_id=user.pk)) if user.is_authenticated else None
     rows = (
         Reaction.objects.filter(post_id__in=ids)
         .values_list("post_id", "kind")
-        .annotate(n=Count("id"), mine=is_mine or Value(0))
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=user.pk or 0)))
         .order_by()
     )
-    for post_id, kind, n, n_mine in rows:
+    staff = Membership.objects.filter(
+        community_id=community_id,
+        user_id__in={p.author_id for p in posts},
+        status=Membership.Status.ACTIVE,
+    ).exclude(role=Role.STUDENT)
+    return _extras(rows, staff.values_list("user_id", "role"), posts)
+
+
+def _extras(reactions: Any, staff: Any, posts: list[Post]) -> PostExtras:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    for post_id, kind, n, n_mine in reactions:
         counts[post_id][kind] = n
         if n_mine:
             mine[post_id].add(kind)
-    roles = dict(
+    authors = {p.author_id for p in posts}
+    roles = {user_id: role for user_id, role in staff if user_id in authors}
+    return PostExtras(counts, mine, roles)
+
+
+# The same for a thread page, by the page's range of numbers and the accepted
+# answer, so that the shape of the SQL is fixed and it compiles once.
+_page_reactions = sql.Prepared(
+    lambda thread, start, end, accepted, viewer: (
+        Reaction.objects.filter(post__thread_id=thread)
+        .filter(Q(post__number__gt=start, post__number__lte=end) | Q(post_id=accepted))
+        .values_list("post_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=viewer)))
+        .order_by()
+    )
+)
+_community_staff = sql.Prepared(
+    lambda community: (
         Membership.objects.filter(
-            community_id=community_id,
-            user_id__in={p.author_id for p in posts},
-            status=Membership.Status.ACTIVE,
+            community_id=community, status=Membership.Status.ACTIVE
         )
         .exclude(role=Role.STUDENT)
         .values_list("user_id", "role")
     )
-    return PostExtras(counts, mine, roles)
+)
+
+
+def _page_extras(
+    user: Any, thread: Thread, posts: list[Post], *, start: int, end: int
+) -> PostExtras:
+    if not posts:
+        return PostExtras(defaultdict(dict), defaultdict(set), {})
+    reactions = _page_reactions(
+        thread=thread.pk,
+        start=start,
+        end=end,
+        accepted=thread.accepted_post_id or 0,
+        viewer=user.pk or 0,
+    )
+    return _extras(reactions, _community_staff(community=thread.community_id), posts)
 
 
 def page_of_post(number: int) -> int:
