@@ -20,6 +20,7 @@ from django.utils import timezone
 from studyhall.accounts.models import Block
 from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
+from studyhall.core import sql
 from studyhall.discussions.models import Category, Post, Thread
 from studyhall.groups.models import GroupMembership, StudyGroup
 from studyhall.library.models import LibraryItem
@@ -186,6 +187,39 @@ class Snapshot:
         return self.roles.get(community_id)
 
 
+# Every page asks these of every signed-in person, so they compile once.
+_memberships = sql.Prepared(
+    lambda user: (
+        Membership.objects.filter(user_id=user)
+        .order_by()
+        .values_list(
+            "community_id",
+            "role",
+            "status",
+            "muted_until",
+            "suspended_until",
+            "banned_at",
+        )
+    )
+)
+_group_rows = sql.Prepared(
+    lambda user: (
+        GroupMembership.objects.filter(user_id=user)
+        .order_by()
+        .values_list("group_id", "role", "status")
+    )
+)
+_hidden_group_boards = sql.Prepared(
+    lambda: (
+        StudyGroup.objects.filter(
+            visibility=StudyGroup.Visibility.HIDDEN, board__isnull=False
+        )
+        .order_by()
+        .values_list("pk", "board_id")
+    )
+)
+
+
 def snapshot(user: Any) -> Snapshot:
     """Return the person's role snapshot, loading it on first use (one query)."""
     cached = getattr(user, "_policy_snapshot", None)
@@ -199,14 +233,7 @@ def snapshot(user: Any) -> Snapshot:
             is_superuser=user.is_superuser,
             is_verified=user.email_verified_at is not None,
         )
-        rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "community_id",
-            "role",
-            "status",
-            "muted_until",
-            "suspended_until",
-            "banned_at",
-        )
+        rows = _memberships(user=user.pk)
         now = timezone.now()
         for community_id, role, status, muted, suspended, banned in rows:
             if banned is not None or (suspended is not None and suspended > now):
@@ -727,9 +754,7 @@ def _group_memberships(snap: Snapshot) -> dict[int, tuple[str, str]]:
     if snap.groups is None:
         snap.groups = {}
         if snap.user_id is not None:
-            rows = GroupMembership.objects.filter(user_id=snap.user_id).values_list(
-                "group_id", "role", "status"
-            )
+            rows = _group_rows(user=snap.user_id)
             snap.groups = {g: (role, status) for g, role, status in rows}
     return snap.groups
 
@@ -748,14 +773,10 @@ def _hidden_boards(snap: Snapshot) -> frozenset[int]:
         if snap.is_superuser:
             snap.hidden_boards = frozenset()
         else:
-            rows = (
-                StudyGroup.objects.filter(
-                    visibility=StudyGroup.Visibility.HIDDEN, board__isnull=False
-                )
-                .exclude(pk__in=list(_group_memberships(snap)))
-                .values_list("board_id", flat=True)
+            mine = _group_memberships(snap)
+            snap.hidden_boards = frozenset(
+                board for group, board in _hidden_group_boards() if group not in mine
             )
-            snap.hidden_boards = frozenset(b for b in rows if b is not None)
     return snap.hidden_boards
 
 
