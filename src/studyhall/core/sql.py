@@ -138,7 +138,7 @@ class _Compiled:
             params[i] = int(values[name])
         answer = (self.sql, tuple(params))
         first = self.compiler
-        queryset = self.queryset._chain()
+        queryset = self.queryset.all()  # a clone with no results yet
         query = queryset.query
         make_compiler = query.get_compiler
 
