@@ -198,6 +198,7 @@ def configure_environment(tmp: Path) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "TASKS_BACKEND": "immediate",
         "REDIS_URL": "",
+        "EMAIL_URL": "memory://",  # the seed's notification mails, kept quiet
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     os.environ.update(env)

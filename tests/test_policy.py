@@ -497,3 +497,47 @@ def test_two_factor_is_required_of_owners_moderators_and_administrators(people):
     }
 
     assert required == {"owner", "moderator", "admin"}
+
+
+POST_ACTIONS = (
+    Action.VIEW,
+    Action.VIEW_HISTORY,
+    Action.READ_TEXT,
+    Action.MODERATE,
+    Action.FLAG,
+    Action.APPEAL,
+    Action.EDIT,
+    Action.DELETE,
+    Action.REACT,
+    Action.ENDORSE,
+    Action.LABEL,
+    Action.ACCEPT_ANSWER,
+    Action.SEE_ANONYMOUS_AUTHOR,
+    Action.GIVE_FEEDBACK,
+    Action.REQUEST_FEEDBACK,
+    Action.RESPOND_FEEDBACK,
+)
+
+
+@pytest.mark.parametrize("visibility", ["public", "private"])
+def test_post_permissions_agree_with_can_for_every_role_and_state(
+    community, people, threads, visibility
+):
+    community.visibility = visibility
+    community.save()
+    answer(people["mentor"], threads["normal"])
+    answer(people["student"], threads["anon"])
+    muted = make_member(community, "student")
+    Membership.objects.filter(user=muted).update(
+        muted_until=timezone.now() + timedelta(days=1)
+    )
+    people = {**people, "muted": fresh(muted)}
+    posts = list(Post.objects.select_related("thread__community", "thread__category"))
+
+    for who, user in people.items():
+        answers = policy.post_permissions(user, posts, POST_ACTIONS)
+
+        for post, allowed in zip(posts, answers, strict=True):
+            for action in POST_ACTIONS:
+                expected = policy.can(user, action, post)
+                assert allowed[action] == expected, (who, action, post.pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from studyhall.accounts.models import Block
 from studyhall.chat.models import Message, Room, RoomMember
 from studyhall.communities.models import Community, Membership, Role
+from studyhall.core import sql
 from studyhall.discussions.models import Category, Post, Thread
 from studyhall.groups.models import GroupMembership, StudyGroup
 from studyhall.library.models import LibraryItem
@@ -197,6 +198,39 @@ class Snapshot:
         return self.roles.get(community_id)
 
 
+# Every page asks these of every signed-in person, so they compile once.
+_memberships = sql.Prepared(
+    lambda user: (
+        Membership.objects.filter(user_id=user)
+        .order_by()
+        .values_list(
+            "community_id",
+            "role",
+            "status",
+            "muted_until",
+            "suspended_until",
+            "banned_at",
+        )
+    )
+)
+_group_rows = sql.Prepared(
+    lambda user: (
+        GroupMembership.objects.filter(user_id=user)
+        .order_by()
+        .values_list("group_id", "role", "status", "group__community_id")
+    )
+)
+_hidden_group_boards = sql.Prepared(
+    lambda: (
+        StudyGroup.objects.filter(
+            visibility=StudyGroup.Visibility.HIDDEN, board__isnull=False
+        )
+        .order_by()
+        .values_list("pk", "board_id")
+    )
+)
+
+
 def snapshot(user: Any) -> Snapshot:
     """Return the person's role snapshot, loading it on first use (one query)."""
     cached = getattr(user, "_policy_snapshot", None)
@@ -210,14 +244,7 @@ def snapshot(user: Any) -> Snapshot:
             is_superuser=user.is_superuser,
             is_verified=user.email_verified_at is not None,
         )
-        rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "community_id",
-            "role",
-            "status",
-            "muted_until",
-            "suspended_until",
-            "banned_at",
-        )
+        rows = _memberships(user=user.pk)
         now = timezone.now()
         for community_id, role, status, muted, suspended, banned in rows:
             if banned is not None or (suspended is not None and suspended > now):
@@ -231,6 +258,14 @@ def snapshot(user: Any) -> Snapshot:
     if user is not None:
         user._policy_snapshot = snap
     return snap
+
+
+def fingerprint(user: Any) -> str:
+    """Return a string that is equal for two requests only when `visible` builds
+    the same filter for them: it holds the whole snapshot (`core.sql` keys
+    compiled queries by it). Covers the models whose rules read only the
+    snapshot: communities, categories, threads and posts."""
+    return repr(snapshot(user))
 
 
 def forget(user: Any) -> None:
@@ -388,11 +423,47 @@ def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
     raise TypeError(f"no rule for {action} on a thread")
 
 
+def post_permissions(
+    user: Any, posts: list[Post], actions: tuple[Action, ...]
+) -> list[dict[Action, bool]]:
+    """Return, for each post, `can(user, action, post)` for every action.
+
+    The same rules as `can`, with what the posts share (the snapshot, each
+    thread's visibility) worked out once: a thread page asks about nine
+    actions on twenty posts.
+    """
+    snap = snapshot(user)
+    thread_visible: dict[int, bool] = {}
+    result = []
+    for post in posts:
+        thread = post.thread
+        if thread.pk not in thread_visible:
+            thread_visible[thread.pk] = _can_thread(snap, Action.VIEW, thread)
+        if not thread_visible[thread.pk]:
+            result.append(dict.fromkeys(actions, False))
+            continue
+        muted = post.community_id in snap.muted
+        role = snap.role_in(thread.community_id)
+        result.append(
+            {
+                action: not (muted and action not in MUTED_MAY)
+                and _post_rule(snap, action, post, role)
+                for action in actions
+            }
+        )
+    return result
+
+
 def _can_post(snap: Snapshot, action: Action, post: Post) -> bool:
     thread = post.thread
     if not _can_thread(snap, Action.VIEW, thread):
         return False
-    role = snap.role_in(thread.community_id)
+    return _post_rule(snap, action, post, snap.role_in(thread.community_id))
+
+
+def _post_rule(snap: Snapshot, action: Action, post: Post, role: Role | None) -> bool:
+    """Decide an action on a post whose thread the person may see."""
+    thread = post.thread
     if action is Action.VIEW:
         return True
     is_author = post.author_id == snap.user_id
@@ -840,11 +911,7 @@ def _group_memberships(snap: Snapshot) -> dict[int, tuple[str, str]]:
     if snap.groups is None:
         snap.groups = {}
         if snap.user_id is not None:
-            rows = list(
-                GroupMembership.objects.filter(user_id=snap.user_id).values_list(
-                    "group_id", "role", "status", "group__community_id"
-                )
-            )
+            rows = _group_rows(user=snap.user_id)
             snap.groups = {g: (role, status) for g, role, status, _c in rows}
             snap.group_communities = {g: c for g, _r, _s, c in rows}
     return snap.groups
@@ -873,14 +940,10 @@ def _hidden_boards(snap: Snapshot) -> frozenset[int]:
         if snap.is_superuser:
             snap.hidden_boards = frozenset()
         else:
-            rows = (
-                StudyGroup.objects.filter(
-                    visibility=StudyGroup.Visibility.HIDDEN, board__isnull=False
-                )
-                .exclude(pk__in=list(_group_memberships(snap)))
-                .values_list("board_id", flat=True)
+            mine = _group_memberships(snap)
+            snap.hidden_boards = frozenset(
+                board for group, board in _hidden_group_boards() if group not in mine
             )
-            snap.hidden_boards = frozenset(b for b in rows if b is not None)
     return snap.hidden_boards
 
 

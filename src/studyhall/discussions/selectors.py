@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    CharField,
     Count,
     F,
     IntegerField,
@@ -17,11 +18,12 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404
 
 from studyhall import policy
 from studyhall.communities.models import Community, Membership, Role
+from studyhall.core import sql
 from studyhall.core.pagination import Page, paginate
 from studyhall.discussions.models import (
     Category,
@@ -59,13 +61,22 @@ def visible_community(user: Any, slug: str) -> Community:
     return community
 
 
+MAX_ID = 2**63 - 1  # no primary key is larger; bigger numbers in URLs find nothing
+
+# Every thread page and thread action starts here: compiled once.
+_thread_by_id = sql.Prepared(
+    lambda pk: (
+        Thread.objects.select_related("community", "category", "author")
+        .filter(pk=pk)
+        .order_by()[:1]
+    )
+)
+
+
 def visible_thread(user: Any, thread_id: int) -> Thread:
     """Return a thread with its community and category if the person may see it."""
-    thread = (
-        Thread.objects.select_related("community", "category", "author")
-        .filter(pk=thread_id)
-        .first()
-    )
+    found = _thread_by_id(pk=thread_id) if 0 < thread_id <= MAX_ID else []
+    thread = found[0] if found else None
     if thread is None or not policy.can(user, Action.VIEW, thread):
         raise Http404("No thread here.")
     return thread
@@ -212,6 +223,20 @@ class PostView:
     can_label: bool = False
 
 
+# What a thread page shows each post's buttons for.
+POST_PAGE_ACTIONS = (
+    Action.EDIT,
+    Action.DELETE,
+    Action.REACT,
+    Action.ENDORSE,
+    Action.ACCEPT_ANSWER,
+    Action.READ_TEXT,
+    Action.FLAG,
+    Action.APPEAL,
+    Action.LABEL,
+)
+
+
 @dataclass
 class ThreadPage:
     thread: Thread
@@ -228,17 +253,75 @@ class ThreadPage:
     read_number: int | None = None
 
 
+PAGE_POST_FIELDS = (
+    "thread_id",
+    "community_id",
+    "author_id",
+    "number",
+    "is_anonymous",
+    "body_html",
+    "reply_to_id",
+    "created_at",
+    "edited_at",
+    "is_deleted",
+    "is_hidden",
+    "endorsed_by_id",
+    "endorsed_at",
+    "label",
+    "label_note",
+    "author__display_name",
+    "author__handle",
+    "reply_to__number",
+    "reply_to__is_anonymous",
+    "reply_to__author_id",
+    "reply_to__community_id",
+    "reply_to__thread_id",
+    "reply_to__author__display_name",
+    "reply_to__author__handle",
+    "endorsed_by__display_name",
+)
+
+
+# The page's posts and the accepted answer, wherever it is (no post has pk 0).
+# Only the columns a post card shows: no Markdown source, no password hashes;
+# a model instance per row still, for the policy's questions. Every thread
+# page runs it, so it is compiled once (core.sql.Prepared).
+_page_posts = sql.Prepared(
+    lambda thread, start, end, accepted: (
+        Post.objects.filter(thread_id=thread)
+        .filter(Q(number__gt=start, number__lte=end) | Q(pk=accepted))
+        .select_related("author", "reply_to__author", "endorsed_by")
+        .only(*PAGE_POST_FIELDS)
+        .order_by("number")
+    )
+)
+
+
+_read_mark = sql.Prepared(
+    lambda thread, user: (
+        ReadMark.objects.filter(thread_id=thread, user_id=user)
+        .order_by()
+        .values_list("last_read_number", flat=True)[:1]
+    )
+)
+# A reply composer's draft is keyed "reply:<thread id>".
+_reply_draft = sql.Prepared(
+    lambda user, thread: (
+        Draft.objects.filter(user_id=user)
+        .filter(key=Concat(Value("reply:"), Cast(Value(thread), CharField())))
+        .order_by()[:1]
+    )
+)
+
+
 def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     """Return one page of a thread's posts with what this viewer may do to each.
 
     The query count does not depend on the number of posts, reactions or
     readers: one query for the page's posts with their authors, one for the
-    reaction counts, one for the viewer's own reactions.
+    reaction counts with the viewer's own reactions, one for staff badges.
     """
     size = settings.PAGE_SIZE
-    posts_qs = Post.objects.filter(thread=thread).select_related(
-        "author", "reply_to__author", "endorsed_by"
-    )
     total = thread.last_post_number
     page_count = max(1, -(-total // size))
     number = min(max(page, 1), page_count)
@@ -246,32 +329,38 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
     # so a page is a range of numbers; the accepted answer, wherever it is,
     # comes in the same query.
     start = (number - 1) * size
-    in_page = Q(number__gt=start, number__lte=start + size)
     accepted_id = thread.accepted_post_id
-    wanted = in_page | Q(pk=accepted_id) if accepted_id else in_page
-    rows = list(posts_qs.filter(wanted).order_by("number"))
+    rows: list[Post] = _page_posts(
+        thread=thread.pk, start=start, end=start + size, accepted=accepted_id or 0
+    )
     items = [p for p in rows if start < p.number <= start + size]
     accepted_extra = [p for p in rows if not start < p.number <= start + size]
     result = Page(items=items, number=number, page_count=page_count, total=total)
-    extras = post_extras(user, thread.community_id, result.items + accepted_extra)
+    extras = _page_extras(user, thread, rows, start=start, end=start + size)
     read_number = None
     draft = None
     if user.is_authenticated:
-        mark = (
-            thread.read_marks.filter(user_id=user.pk)
-            .values_list("last_read_number", flat=True)
-            .first()
-        )
-        read_number = mark or 0
-        draft = Draft.objects.filter(user_id=user.pk, key=f"reply:{thread.pk}").first()
+        marks = _read_mark(thread=thread.pk, user=user.pk)
+        read_number = marks[0] if marks else 0
+        drafts = _reply_draft(user=user.pk, thread=thread.pk)
+        draft = drafts[0] if drafts else None
     can_accept_thread = policy.can(user, Action.ACCEPT_ANSWER, thread)
     can_moderate = policy.can(user, Action.MODERATE, thread)
+    for post in rows:
+        post.thread = thread
+        if post.reply_to is not None:
+            post.reply_to.thread = thread
+    allowed = dict(
+        zip(
+            [p.pk for p in rows],
+            policy.post_permissions(user, rows, POST_PAGE_ACTIONS),
+            strict=True,
+        )
+    )
 
     def view(post: Post) -> PostView:
-        post.thread = thread
         reply_to = post.reply_to
-        if reply_to is not None:
-            reply_to.thread = thread
+        may = allowed[post.pk]
         return PostView(
             post=post,
             author=policy.author_for(user, post, extras.roles.get(post.author_id)),
@@ -279,19 +368,18 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
             reactions=_reaction_counts(
                 extras.counts.get(post.pk, {}), extras.mine.get(post.pk, set())
             ),
-            can_edit=policy.can(user, Action.EDIT, post),
-            can_delete=policy.can(user, Action.DELETE, post),
-            can_react=policy.can(user, Action.REACT, post),
-            can_endorse=policy.can(user, Action.ENDORSE, post),
-            can_accept=can_accept_thread
-            and policy.can(user, Action.ACCEPT_ANSWER, post),
+            can_edit=may[Action.EDIT],
+            can_delete=may[Action.DELETE],
+            can_react=may[Action.REACT],
+            can_endorse=may[Action.ENDORSE],
+            can_accept=can_accept_thread and may[Action.ACCEPT_ANSWER],
             is_accepted=post.pk == accepted_id,
             is_unread=read_number is not None and post.number > read_number,
-            can_read=policy.can(user, Action.READ_TEXT, post),
-            can_flag=policy.can(user, Action.FLAG, post),
+            can_read=may[Action.READ_TEXT],
+            can_flag=may[Action.FLAG],
             can_moderate=can_moderate,
-            can_appeal=policy.can(user, Action.APPEAL, post),
-            can_label=policy.can(user, Action.LABEL, post),
+            can_appeal=may[Action.APPEAL],
+            can_label=may[Action.LABEL],
         )
 
     views = [view(p) for p in result.items]
@@ -324,7 +412,7 @@ def thread_page(user: Any, thread: Thread, *, page: int = 1) -> ThreadPage:
 
 @dataclass
 class PostExtras:
-    """What a list of posts shows beside each post, loaded in at most three queries."""
+    """What a list of posts shows beside each post, loaded in at most two queries."""
 
     counts: dict[int, dict[str, int]]
     mine: dict[int, set[str]]
@@ -333,35 +421,73 @@ class PostExtras:
 
 def post_extras(user: Any, community_id: int, posts: list[Post]) -> PostExtras:
     """Return reaction counts, the viewer's own reactions and the authors' staff
-    roles (for badges) for posts of one community; pages and the API share it."""
+    roles (for badges) for posts of one community, in two queries; pages and
+    the API share it."""
     ids = [p.pk for p in posts]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    mine: dict[int, set[str]] = defaultdict(set)
-    roles: dict[int, str] = {}
     if not ids:
-        return PostExtras(counts, mine, roles)
-    for post_id, kind, n in (
+        return PostExtras(defaultdict(dict), defaultdict(set), {})
+    # One query for everyone's counts and the viewer's own reactions.
+    rows = (
         Reaction.objects.filter(post_id__in=ids)
         .values_list("post_id", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=user.pk or 0)))
         .order_by()
-    ):
+    )
+    staff = Membership.objects.filter(
+        community_id=community_id,
+        user_id__in={p.author_id for p in posts},
+        status=Membership.Status.ACTIVE,
+    ).exclude(role=Role.STUDENT)
+    return _extras(rows, staff.values_list("user_id", "role"), posts)
+
+
+def _extras(reactions: Any, staff: Any, posts: list[Post]) -> PostExtras:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    for post_id, kind, n, n_mine in reactions:
         counts[post_id][kind] = n
-    if user.is_authenticated:
-        for post_id, kind in Reaction.objects.filter(
-            post_id__in=ids, user_id=user.pk
-        ).values_list("post_id", "kind"):
+        if n_mine:
             mine[post_id].add(kind)
-    roles = dict(
+    authors = {p.author_id for p in posts}
+    roles = {user_id: role for user_id, role in staff if user_id in authors}
+    return PostExtras(counts, mine, roles)
+
+
+# The same for a thread page, by the page's range of numbers and the accepted
+# answer, so that the shape of the SQL is fixed and it compiles once.
+_page_reactions = sql.Prepared(
+    lambda thread, start, end, accepted, viewer: (
+        Reaction.objects.filter(post__thread_id=thread)
+        .filter(Q(post__number__gt=start, post__number__lte=end) | Q(post_id=accepted))
+        .values_list("post_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=viewer)))
+        .order_by()
+    )
+)
+_community_staff = sql.Prepared(
+    lambda community: (
         Membership.objects.filter(
-            community_id=community_id,
-            user_id__in={p.author_id for p in posts},
-            status=Membership.Status.ACTIVE,
+            community_id=community, status=Membership.Status.ACTIVE
         )
         .exclude(role=Role.STUDENT)
         .values_list("user_id", "role")
     )
-    return PostExtras(counts, mine, roles)
+)
+
+
+def _page_extras(
+    user: Any, thread: Thread, posts: list[Post], *, start: int, end: int
+) -> PostExtras:
+    if not posts:
+        return PostExtras(defaultdict(dict), defaultdict(set), {})
+    reactions = _page_reactions(
+        thread=thread.pk,
+        start=start,
+        end=end,
+        accepted=thread.accepted_post_id or 0,
+        viewer=user.pk or 0,
+    )
+    return _extras(reactions, _community_staff(community=thread.community_id), posts)
 
 
 def page_of_post(number: int) -> int:

@@ -16,6 +16,7 @@ from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.chat.models import Room
 from studyhall.communities.models import Community
+from studyhall.core import sql
 from studyhall.core.pagination import Page, paginate
 from studyhall.discussions.models import Category, Thread
 from studyhall.groups.models import StudyGroup
@@ -55,10 +56,17 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
 
 
 def unread_count(user: Any) -> int:
-    """Return how many unread notifications the person has (one query)."""
+    """Return how many unread notifications the person has (one query).
+
+    Every page a member opens shows it, so the query is compiled once per
+    policy snapshot and then only run (core.sql).
+    """
     if not getattr(user, "is_authenticated", False):
         return 0
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    return sql.count(
+        ("unread-notifications", policy.fingerprint(user)),
+        lambda: notifications_for(user).filter(read_at__isnull=True),
+    )
 
 
 @dataclass

@@ -1,0 +1,91 @@
+"""Compiled counts: the same answer as the ORM, compiled once per key."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from studyhall.accounts.models import User
+from studyhall.core import sql
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty():
+    sql.forget()
+    yield
+    sql.forget()
+
+
+def test_count_matches_the_orm_and_follows_the_data():
+    UserFactory(display_name="Ada")
+    UserFactory(display_name="Ada")
+    UserFactory(display_name="Bo")
+
+    def build():
+        return User.objects.filter(display_name="Ada")
+
+    assert sql.count("adas", build) == 2 == build().count()
+    UserFactory(display_name="Ada")
+    assert sql.count("adas", build) == 3
+
+
+def test_a_known_key_is_not_built_again(django_assert_num_queries):
+    UserFactory(display_name="Ada")
+    build = mock.Mock(side_effect=lambda: User.objects.filter(display_name="Ada"))
+    sql.count("adas", build)
+
+    with django_assert_num_queries(1):
+        assert sql.count("adas", build) == 1
+
+    assert build.call_count == 1
+
+
+def test_a_filter_that_matches_nothing_costs_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert sql.count("none", lambda: User.objects.filter(pk__in=[])) == 0
+
+
+def test_the_oldest_keys_are_dropped_beyond_the_limit(monkeypatch):
+    monkeypatch.setattr(sql, "MAX_ENTRIES", 2)
+    for key in ("a", "b", "a", "c"):
+        sql.count(key, User.objects.all)
+
+    assert list(sql._compiled) == ["a", "c"]
+
+
+def test_prepared_query_runs_with_new_values_and_loads_related_rows(
+    django_assert_num_queries, community, student
+):
+    from studyhall.discussions.models import Post
+    from tests.discussions.helpers import answer, ask
+
+    thread = ask(student, community)
+    for i in range(4):
+        answer(student, thread, body=f"reply {i}")
+    prepared = sql.Prepared(
+        lambda thread, low: (
+            Post.objects.filter(thread_id=thread, number__gt=low)
+            .select_related("author")
+            .order_by("number")
+        )
+    )
+    prepared(thread=thread.pk, low=0)
+
+    with django_assert_num_queries(1):
+        posts = prepared(thread=thread.pk, low=3)
+        names = [p.author.display_name for p in posts]
+
+    assert [p.number for p in posts] == [4, 5]
+    assert names == [student.display_name] * 2
+    assert prepared(thread=thread.pk + 1000, low=0) == []
+
+
+def test_prepared_query_refuses_a_value_it_does_not_compare():
+    prepared = sql.Prepared(lambda low: User.objects.filter(pk__gte=0))
+
+    with pytest.raises(ValueError, match="low"):
+        prepared(low=1)
