@@ -18,6 +18,7 @@ import json
 import logging
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -114,6 +115,17 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 control_group(user_id), self.channel_name
             )
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every handler: a
+        # trip to the one database thread per socket and per event, which with
+        # a thousand sockets in a room queues a thousand trips behind every
+        # message. Every database call here goes through
+        # database_sync_to_async, which closes them itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- inbound -----------------------------------------------------------
 
