@@ -29,7 +29,7 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # How the Makefile's server runs.
 WS = "auto"
-DEFLATE = True
+DEFLATE = False
 
 SETUP = r"""
 import json, sys
