@@ -623,7 +623,7 @@ def _online_list(
     ]
 
 
-def online_in(room: Room, viewer: User) -> list[dict[str, Any]]:
+def online_in(room: Room, viewer: Any) -> list[dict[str, Any]]:
     """Return who has the room open now, by name, leaving out the people the
     viewer blocked or was blocked by."""
     state = cache.get(_presence_key(room.pk)) or {"people": {}}
