@@ -33,11 +33,11 @@ demo: migrate
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_logins
-	$(BIN)/uvicorn studyhall.asgi:application --app-dir src --host $(HOST) --port $(PORT) --ws auto --lifespan off
+	$(BIN)/uvicorn studyhall.asgi:application --app-dir src --host $(HOST) --port $(PORT) --ws auto --ws-per-message-deflate false --lifespan off
 
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/uvicorn studyhall.asgi:application --app-dir src --host $(HOST) --port $(PORT) --ws auto --lifespan off
+	$(BIN)/uvicorn studyhall.asgi:application --app-dir src --host $(HOST) --port $(PORT) --ws auto --ws-per-message-deflate false --lifespan off
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered --cov-report=xml:var/coverage.xml -q $(PYTEST_ARGS)

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# How the Makefile's server runs.
+WS = "auto"
+DEFLATE = False
 
 SETUP = r"""
 import json, sys
@@ -82,120 +85,153 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the user + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[index]
 
 
-async def run(
-    args: argparse.Namespace,
-    env: dict[str, str],
-    port: int,
-    pid: int,
-    data: dict[str, Any],
-) -> None:
-    import websockets
+class Clients:
+    """The sockets of the run, each read from the moment it subscribes.
 
-    url = f"ws://127.0.0.1:{port}/ws/streams/"
-    origin = f"http://127.0.0.1:{port}"
-    room = data["room"]
-    sent_at: dict[str, float] = {}
-    latencies: list[float] = []
-    received = 0
-    done = asyncio.Event()
-    expected = args.clients * args.messages
+    Reading at once matters: a socket that leaves the server's pings
+    unanswered while the others connect would be closed as idle.
+    """
 
-    async def open_socket(session: str) -> Any:
+    def __init__(self, url: str, origin: str, room: int) -> None:
+        self.url, self.origin, self.room = url, origin, room
+        self.sent_at: dict[str, float] = {}
+        self.latencies: list[float] = []
+        self.expected = 0
+        self.done = asyncio.Event()
+        self.closed = 0
+        self.readers: list[asyncio.Task[None]] = []
+
+    async def open(self, session: str) -> Any:
+        import websockets
+
         ws = await websockets.connect(
-            url,
-            origin=origin,  # type: ignore[arg-type]
+            self.url,
+            origin=self.origin,  # type: ignore[arg-type]
             additional_headers={"Cookie": f"sessionid={session}"},
-            open_timeout=60,
+            open_timeout=120,
             max_queue=None,
         )
-        await ws.send(json.dumps({"subscribe": f"room.{room}"}))
+        await ws.send(json.dumps({"subscribe": f"room.{self.room}"}))
         while True:
             frame = json.loads(await ws.recv())
             if frame["type"] == "subscribed":
-                return ws
+                break
+        self.readers.append(asyncio.create_task(self.read(ws)))
+        return ws
 
-    async def reader(ws: Any) -> None:
-        nonlocal received
-        async for raw in ws:
-            frame = json.loads(raw)
-            if frame["type"] == "ping":
-                await ws.send('{"type": "pong"}')
-            elif frame["type"] == "event" and frame["event"] == "message.created":
-                client_id = frame["payload"]["client_id"]
-                if client_id in sent_at:
-                    latencies.append(time.perf_counter() - sent_at[client_id])
-                    received += 1
-                    if received >= expected:
-                        done.set()
+    async def read(self, ws: Any) -> None:
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                now = time.perf_counter()
+                frame = json.loads(raw)
+                if frame["type"] == "ping":
+                    await ws.send('{"type": "pong"}')
+                elif frame["type"] == "event" and frame["event"] == "message.created":
+                    sent = self.sent_at.get(frame["payload"]["client_id"])
+                    if sent is not None:
+                        self.latencies.append(now - sent)
+                        if len(self.latencies) >= self.expected:
+                            self.done.set()
+        self.closed += 1
 
-    base_rss = rss_kb(pid)
+
+async def run(
+    args: argparse.Namespace, port: int, pid: int, data: dict[str, Any]
+) -> None:
+    clients = Clients(
+        f"ws://127.0.0.1:{port}/ws/streams/", f"http://127.0.0.1:{port}", data["room"]
+    )
     sessions = data["sessions"]
-    clients: list[Any] = []
+    # The sender connects first, so the memory the first socket warms up (the
+    # consumer's imports, the database thread's connection) is not counted.
+    sender = await clients.open(sessions[0])
+    await asyncio.sleep(1)
+    base_rss = rss_kb(pid)
+    sockets: list[Any] = []
     started = time.perf_counter()
     for batch in range(0, args.clients, 50):
-        clients += await asyncio.gather(
+        sockets += await asyncio.gather(
             *(
-                open_socket(s)
+                clients.open(s)
                 for s in sessions[1 + batch : 1 + min(args.clients, batch + 50)]
             )
         )
-        print(
-            f"  {len(clients)} clients connected after {time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
+        if len(sockets) % 250 == 0 or len(sockets) == args.clients:
+            took = time.perf_counter() - started
+            print(f"  {len(sockets)} clients connected after {took:.1f} s", flush=True)
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(3)  # let presence settle
     idle_rss = rss_kb(pid)
-    readers = [asyncio.create_task(reader(ws)) for ws in clients]
-    sender = await open_socket(sessions[0])
-    sender_reader = asyncio.create_task(sender.recv())  # drain occasionally
-    sender_reader.cancel()
 
+    # Every socket, the sender's too, follows the room.
+    clients.expected = (args.clients + 1) * args.messages
+    server_cpu, client_cpu = cpu_seconds(pid), time.process_time()
     first = time.perf_counter()
     for n in range(args.messages):
         client_id = f"bench-{n}"
-        sent_at[client_id] = time.perf_counter()
-        await sender.send(
-            json.dumps(
-                {
-                    "type": "send",
-                    "room": room,
-                    "body": f"message {n}",
-                    "client_id": client_id,
-                }
-            )
-        )
+        clients.sent_at[client_id] = time.perf_counter()
+        frame = {"type": "send", "room": data["room"], "body": f"message {n}"}
+        await sender.send(json.dumps({**frame, "client_id": client_id}))
         await asyncio.sleep(args.interval)
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(done.wait(), timeout=120)
+        await asyncio.wait_for(clients.done.wait(), timeout=120)
     elapsed = time.perf_counter() - first
+    server_cpu = cpu_seconds(pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    received = len(clients.latencies)
 
-    print(f"clients                      {args.clients}")
-    print(
-        f"messages sent                {args.messages} (every {args.interval * 1000:.0f} ms)"
-    )
-    print(f"connect time                 {connect_seconds:.1f} s")
-    print(f"deliveries                   {received} of {expected}")
-    if latencies:
-        print(f"delivery latency p50         {percentile(latencies, 50) * 1000:.0f} ms")
-        print(f"delivery latency p99         {percentile(latencies, 99) * 1000:.0f} ms")
-    print(f"deliveries per second        {received / elapsed:,.0f}")
-    print(f"messages per second          {args.messages / elapsed:.1f}")
-    print(
-        f"server memory per idle conn  {(idle_rss - base_rss) / max(1, args.clients):.1f} KB "
-        f"({base_rss / 1024:.0f} MB before, {idle_rss / 1024:.0f} MB with the clients)"
-    )
-    for task in readers:
+    rows = [
+        ("clients", f"{args.clients} (+1 sender)"),
+        ("server", f"uvicorn --ws {args.ws}, per-message deflate {args.deflate}"),
+        ("messages sent", f"{args.messages} (every {args.interval * 1000:.0f} ms)"),
+        ("connect time", f"{connect_seconds:.1f} s"),
+        ("deliveries", f"{received} of {clients.expected}"),
+        ("sockets closed early", str(clients.closed)),
+    ]
+    if clients.latencies:
+        for p in (50, 99):
+            ms = percentile(clients.latencies, p) * 1000
+            rows.append((f"delivery latency p{p}", f"{ms:.0f} ms"))
+        rows.append(("delivery latency max", f"{max(clients.latencies) * 1000:.0f} ms"))
+    rows += [
+        ("deliveries per second", f"{received / elapsed:,.0f}"),
+        ("messages per second", f"{args.messages / elapsed:.1f}"),
+        ("server CPU per message", f"{server_cpu / args.messages * 1000:.1f} ms"),
+        ("client CPU per message", f"{client_cpu / args.messages * 1000:.1f} ms"),
+        (
+            "server memory per idle conn",
+            f"{(idle_rss - base_rss) / max(1, args.clients):.1f} KB "
+            f"({base_rss / 1024:.0f} MB before, {idle_rss / 1024:.0f} MB with the clients)",
+        ),
+    ]
+    for name, value in rows:
+        print(f"{name:<29}{value}")
+    for task in clients.readers:
         task.cancel()
     await asyncio.gather(
-        *(ws.close() for ws in [*clients, sender]), return_exceptions=True
+        *(ws.close() for ws in [*sockets, sender]), return_exceptions=True
     )
+
+
+def report_log(path: Path) -> None:
+    """Print how many errors the server logged, and the first one."""
+    lines = path.read_text(errors="replace").splitlines()
+    errors = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
+    print(f"server errors logged         {len(errors)}")
+    if errors:
+        print("\n".join(lines[errors[0] : errors[0] + 30]))
 
 
 def main() -> None:
@@ -204,6 +240,18 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=50)
     parser.add_argument(
         "--interval", type=float, default=0.1, help="seconds between messages"
+    )
+    parser.add_argument(
+        "--ws",
+        default=WS,
+        choices=["auto", "websockets", "websockets-sansio", "wsproto"],
+        help="uvicorn's WebSocket implementation",
+    )
+    parser.add_argument(
+        "--deflate",
+        action=argparse.BooleanOptionalAction,
+        default=DEFLATE,
+        help="let the server compress frames (permessage-deflate)",
     )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
@@ -257,6 +305,10 @@ def main() -> None:
                 "--no-access-log",
                 "--log-level",
                 "warning",
+                "--ws",
+                args.ws,
+                "--ws-per-message-deflate",
+                str(args.deflate).lower(),
             ],
             cwd=PROJECT_DIR,
             env=env,
@@ -270,7 +322,8 @@ def main() -> None:
                 ).close()
                 break
             time.sleep(0.1)
-        asyncio.run(run(args, env, port, server.pid, data))
+        asyncio.run(run(args, port, server.pid, data))
+        report_log(tmp / "server.log")
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

@@ -197,7 +197,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "studyhall.realtime.layers.InMemoryChannelLayer"}
+    }
 
 # WebSocket handshakes are accepted only from these origins (scheme://host[:port]).
 # A handshake without an Origin header is refused. Defaults to SITE_URL's origin.

@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.test.utils import override_settings
 
+from studyhall.accounts import services as accounts_services
 from studyhall.asgi import application
 from studyhall.chat import services
 from studyhall.chat.models import Message
@@ -407,3 +408,72 @@ async def test_sockets_that_answer_pings_stay_open(student):
 
     await asyncio.sleep(0)
     await ws.disconnect()
+
+
+async def _signals_until(ws, marker):
+    """Return the signals received up to the typing signal of `marker`."""
+    seen = []
+    while True:
+        frame = await next_of(ws, "signal")
+        if frame["event"] == "typing" and frame["payload"]["user"] == marker.pk:
+            return seen
+        seen.append(frame)
+
+
+def _people_in(signals):
+    return {p["id"] for s in signals for p in s["payload"].get("joined", [])} | {
+        s["payload"]["user"] for s in signals if s["event"] == "typing"
+    }
+
+
+@override_settings(REALTIME_PING_SECONDS=0.3)
+async def test_typing_and_presence_of_someone_the_viewer_blocked_do_not_reach_them(
+    community, instructor, student, mentor
+):
+    room = await db(open_room)(instructor, community)
+    watcher = await connect(mentor)
+    await subscribe(watcher, f"room.{room.pk}")
+    await db(accounts_services.block)(mentor, student)
+    blocked = await connect(student)
+    await subscribe(blocked, f"room.{room.pk}")
+    other = await connect(instructor)
+    await subscribe(other, f"room.{room.pk}")
+    await asyncio.sleep(1.2)  # presence goes out at most once a second
+
+    await blocked.send_json_to({"type": "typing", "room": room.pk})
+    await asyncio.sleep(0.3)
+    await other.send_json_to({"type": "typing", "room": room.pk})
+    seen = await _signals_until(watcher, instructor)
+
+    assert student.pk not in _people_in(seen)
+    assert instructor.pk in _people_in(seen)
+    assert all(s["payload"]["count"] <= 2 for s in seen if s["event"] == "presence")
+    for ws in (watcher, blocked, other):
+        await ws.disconnect()
+
+
+@override_settings(REALTIME_PING_SECONDS=0.3)
+async def test_someone_blocked_while_connected_stops_seeing_the_blockers_typing(
+    community, instructor, student, mentor
+):
+    room = await db(open_room)(instructor, community)
+    watcher = await connect(mentor)
+    await subscribe(watcher, f"room.{room.pk}")
+    blocker = await connect(student)
+    await subscribe(blocker, f"room.{room.pk}")
+    other = await connect(instructor)
+    await subscribe(other, f"room.{room.pk}")
+
+    await db(accounts_services.block)(student, mentor)
+    await asyncio.sleep(0.5)  # the control group tells the watcher's socket
+    await blocker.send_json_to({"type": "typing", "room": room.pk})
+    await blocker.disconnect()
+    await asyncio.sleep(1.2)
+    await other.send_json_to({"type": "typing", "room": room.pk})
+    seen = await _signals_until(watcher, instructor)
+
+    typists = {s["payload"]["user"] for s in seen if s["event"] == "typing"}
+    left = {pk for s in seen for pk in s["payload"].get("left", [])}
+    assert student.pk not in typists and student.pk not in left
+    for ws in (watcher, other):
+        await ws.disconnect()

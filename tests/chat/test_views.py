@@ -229,3 +229,20 @@ def test_room_lists_query_count_does_not_grow(client, community, instructor, stu
     big = [_count(client, url) for url in lists]
 
     assert small == big
+
+
+def test_room_page_leaves_blocked_people_out_of_who_is_here(
+    client, community, instructor, student, mentor
+):
+    from studyhall.accounts.services import block
+
+    room = open_room(instructor, community)
+    services.update_presence(student, room.pk, True)
+    services.update_presence(instructor, room.pk, True)
+    block(student, mentor)
+    client.force_login(mentor)
+
+    page = client.get(reverse("chat:room-detail", args=[room.pk])).content.decode()
+
+    assert f'data-person="{instructor.pk}"' in page
+    assert f'data-person="{student.pk}"' not in page

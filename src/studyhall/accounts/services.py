@@ -453,9 +453,19 @@ def block(user: User, other: User) -> Block:
     if user.pk == other.pk:
         raise ValidationError("You cannot block yourself.")
     found, _ = Block.objects.get_or_create(blocker=user, blocked=other)
+    _tell_sockets(user, other)
     return found
 
 
 def unblock(user: User, other: User) -> None:
     """Lift a block; unblocking someone not blocked changes nothing."""
     Block.objects.filter(blocker=user, blocked=other).delete()
+    _tell_sockets(user, other)
+
+
+def _tell_sockets(*people: User) -> None:
+    # Open pages stop (or resume) showing each one's typing and presence.
+    from studyhall.realtime.access import notify_access_changed
+
+    for person in people:
+        notify_access_changed(person.pk)

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from studyhall import policy
 from studyhall.accounts.models import Block, User
-from studyhall.accounts.selectors import either_blocked
+from studyhall.accounts.selectors import blocked_ids, blocker_ids, either_blocked
 from studyhall.chat.models import (
     Message,
     MessageMention,
@@ -649,6 +649,7 @@ def signal_typing(user: User, room: Room) -> None:
         room_stream(room),
         "typing",
         {"room": room.pk, "user": user.pk, "name": user.display_name},
+        people=[user.pk],
     )
 
 
@@ -709,23 +710,43 @@ def update_presence(user: User, room_id: int, online: bool) -> None:
                 "joined": [{"id": pk, "name": people[pk][1]} for pk in joined],
                 "left": left,
             },
+            # Everyone here, so a page that must not see someone counts
+            # without them.
+            people=sorted(people),
         )
 
 
 def _online_list(
-    people: dict[int, tuple[float, str]], now: float
+    people: dict[int, tuple[float, str]], now: float, hidden: set[int]
 ) -> list[dict[str, Any]]:
     return [
         {"id": pk, "name": name}
         for pk, (until, name) in sorted(people.items(), key=lambda i: i[1][1])
-        if until > now
+        if until > now and pk not in hidden
     ]
 
 
-def online_in(room: Room) -> list[dict[str, Any]]:
-    """Return who has the room open now, by name."""
+def online_in(room: Room, viewer: Any) -> list[dict[str, Any]]:
+    """Return who has the room open now, by name, leaving out the people the
+    viewer blocked or was blocked by."""
     state = cache.get(_presence_key(room.pk)) or {"people": {}}
-    return _online_list(state["people"], time.time())
+    hidden = blocked_ids(viewer) | blocker_ids(viewer) if state["people"] else set()
+    return _online_list(state["people"], time.time(), hidden)
+
+
+def conceal_signal(
+    type: str, payload: dict[str, Any], people: list[int], hidden: frozenset[int]
+) -> dict[str, Any] | None:
+    """Return a room signal without the people hidden from a viewer (blocked
+    either way), or None when it was only about them."""
+    if type != "presence":
+        return None  # Typing is about its typist alone.
+    joined = [p for p in payload["joined"] if p["id"] not in hidden]
+    left = [pk for pk in payload["left"] if pk not in hidden]
+    if not joined and not left:
+        return None
+    count = len([pk for pk in people if pk not in hidden])
+    return {**payload, "joined": joined, "left": left, "count": count}
 
 
 # --- to the board ----------------------------------------------------------------

@@ -138,7 +138,7 @@ def _room_context(
         "page": page,
         "form": form or MessageForm(),
         "reaction_kinds": MessageReaction.Kind.choices,
-        "online": services.online_in(room),
+        "online": services.online_in(room, request.user),
         "is_history": before is not None,
     }
 

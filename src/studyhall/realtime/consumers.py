@@ -18,6 +18,7 @@ import json
 import logging
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -28,7 +29,7 @@ from django.http import Http404
 from studyhall.core.errors import DomainError
 from studyhall.realtime import selectors
 from studyhall.realtime.access import control_group
-from studyhall.realtime.registry import frame_handler, presence_hook
+from studyhall.realtime.registry import conceal_hook, frame_handler, presence_hook
 from studyhall.realtime.services import group_name
 
 logger = logging.getLogger(__name__)
@@ -87,8 +88,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.loop = asyncio.get_running_loop()
         self.last_heard = self.loop.time()
         self.closed = False
+        self.hidden: frozenset[int] = frozenset()
         await self.accept()
         if user_id := self.user_id:
+            self.hidden = await database_sync_to_async(selectors.hidden_people)(user)
             await self.channel_layer.group_add(
                 control_group(user_id), self.channel_name
             )
@@ -114,6 +117,17 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 control_group(user_id), self.channel_name
             )
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every handler: a
+        # trip to the one database thread per socket and per event, which with
+        # a thousand sockets in a room queues a thousand trips behind every
+        # message. Every database call here goes through
+        # database_sync_to_async, which closes them itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- inbound -----------------------------------------------------------
 
@@ -287,14 +301,28 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self._deliver(frame, message.get("text"))
 
     async def stream_ephemeral(self, message: dict[str, Any]) -> None:
-        if message["stream"] not in self.streams:
+        stream = message["stream"]
+        if stream not in self.streams:
             return
+        payload: dict[str, Any] | None = message["payload"]
+        people = message.get("people", [])
+        if self.hidden and not self.hidden.isdisjoint(people):
+            # Someone blocked either way: the viewer is not told of their
+            # typing or presence.
+            hook = conceal_hook(stream.partition(".")[0])
+            assert payload is not None
+            if hook is not None:
+                payload = hook(message["event"], payload, people, self.hidden)
+            else:
+                payload = None
+            if payload is None:
+                return
         await self.send_json(
             {
                 "type": "signal",
-                "stream": message["stream"],
+                "stream": stream,
                 "event": message["event"],
-                "payload": message["payload"],
+                "payload": payload,
             }
         )
 
@@ -304,6 +332,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self._end(CLOSE_SESSION_ENDED)
             return
+        # A block or unblock also comes this way.
+        self.hidden = await database_sync_to_async(selectors.hidden_people)(
+            self.scope.get("user")
+        )
         for stream in list(self.streams):
             allowed = await database_sync_to_async(selectors.can_follow)(
                 self.scope.get("user"), stream

@@ -17,12 +17,24 @@ Check = Callable[[Any, int], bool]
 # following (False) one stream of the kind; it is called again on each ping.
 PresenceHook = Callable[[Any, int, bool], None]
 
+# A conceal hook receives a signal's type, payload and the people it is about,
+# and the ids of people hidden from the viewer (blocked either way); it
+# returns the payload without them, or None when nothing is left to send.
+ConcealHook = Callable[
+    [str, dict[str, Any], list[int], frozenset[int]], dict[str, Any] | None
+]
+
 _kinds: dict[str, Check] = {}
 _presence: dict[str, PresenceHook] = {}
+_conceal: dict[str, ConcealHook] = {}
 
 
 def register_stream(
-    kind: str, check: Check, *, presence: PresenceHook | None = None
+    kind: str,
+    check: Check,
+    *,
+    presence: PresenceHook | None = None,
+    conceal: ConcealHook | None = None,
 ) -> None:
     """Declare a stream kind and the check deciding who may follow its streams."""
     if "." in kind or not kind:
@@ -30,6 +42,13 @@ def register_stream(
     _kinds[kind] = check
     if presence is not None:
         _presence[kind] = presence
+    if conceal is not None:
+        _conceal[kind] = conceal
+
+
+def conceal_hook(kind: str) -> ConcealHook | None:
+    """Return the hook that removes hidden people from a kind's signals, or None."""
+    return _conceal.get(kind)
 
 
 def presence_hook(kind: str) -> PresenceHook | None:

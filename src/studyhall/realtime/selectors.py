@@ -12,6 +12,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 
 from studyhall import policy
+from studyhall.accounts.selectors import blocked_ids, blocker_ids
 from studyhall.communities.models import Community
 from studyhall.core.text import parse_id
 from studyhall.discussions.models import Thread
@@ -49,6 +50,12 @@ def can_follow_community(user: Any, pk: int) -> bool:
     """Return whether the person may see the community."""
     community = Community.objects.filter(pk=pk).first()
     return community is not None and policy.can(user, Action.VIEW, community)
+
+
+def hidden_people(user: Any) -> frozenset[int]:
+    """Return the ids of the people blocked by, or blocking, the person: their
+    typing and presence are not shown to them."""
+    return frozenset(blocked_ids(user) | blocker_ids(user))
 
 
 def missed_events(stream: str, since: int) -> list[dict[str, Any]]:

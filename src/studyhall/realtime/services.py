@@ -95,11 +95,15 @@ def events_since(stream: str, sequence: int, limit: int = 500) -> list[Event]:
     )
 
 
-def broadcast(stream: str, type: str, payload: dict[str, Any]) -> None:
+def broadcast(
+    stream: str, type: str, payload: dict[str, Any], *, people: list[int]
+) -> None:
     """Send a short-lived signal (typing, presence) to a stream's followers now.
 
     Nothing is stored and no sequence is taken: a client that misses one loses
     nothing that matters. Callers check the policy first, as for publish().
+    `people` names whom the signal is about: a follower who blocked one of
+    them, or was blocked by one, is not told about that person.
     """
     layer = get_channel_layer()
     if layer is None:  # pragma: no cover - a channel layer is always configured
@@ -109,6 +113,7 @@ def broadcast(stream: str, type: str, payload: dict[str, Any]) -> None:
         "stream": stream,
         "event": type,
         "payload": payload,
+        "people": people,
     }
     try:
         async_to_sync(layer.group_send)(group_name(stream), message)
