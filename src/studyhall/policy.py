@@ -1380,8 +1380,10 @@ def _can_showcase(
     if action in (Action.EDIT, Action.DELETE):
         return is_owner
     if action is Action.GIVE_FEEDBACK:
-        return may_view and not item.is_hidden and bool(
-            teaching_communities(user, item.owner_id)
+        return (
+            may_view
+            and not item.is_hidden
+            and bool(teaching_communities(user, item.owner_id))
         )
     if action is Action.MODERATE:
         return moderates_person(snap, item.owner_id)
