@@ -257,6 +257,60 @@ def test_mentorship_requests_and_answers_notify_mentor_and_mentee(
     assert asked.url == answered.url == url
 
 
+def test_a_scheduled_meeting_notifies_the_other_participant_only(
+    committed, student, mentor
+):
+    profiles.update_mentoring(
+        mentor, is_mentor=True, areas="Careers", availability="Fridays", capacity=2
+    )
+    with committed():
+        request = profiles.request_mentorship(student, mentor, goal="Find a job")
+        profiles.answer_mentorship(mentor, request, accept=True)
+    request.refresh_from_db()
+    Notification.objects.all().delete()
+
+    with committed():
+        profiles.schedule_meeting(
+            mentor,
+            request,
+            starts_at=timezone.now() + timedelta(days=2),
+            duration_minutes=30,
+            topic="CV review",
+        )
+
+    (told,) = _of(student)
+    assert told.kind == Kind.MENTORSHIP_REQUEST
+    assert told.text == f"{mentor.display_name} scheduled a mentorship meeting"
+    assert told.url == reverse(
+        "profiles:mentorship-detail", kwargs={"mentorship_id": request.pk}
+    )
+    assert _of(mentor) == []
+
+
+def test_alum_claims_reach_the_owners_and_the_verdict_reaches_the_claimant(
+    committed, community, owner, student, other_student
+):
+    with committed():
+        claim = profiles.claim_distinction(
+            student, community, kind="alum", note="Class of 2021"
+        )
+
+    (asked,) = _of(owner)
+    assert asked.kind == Kind.DISTINCTION
+    assert asked.text == (
+        f"{student.display_name} asks to be shown as alum in {community.name}"
+    )
+    assert asked.url == reverse("profiles:distinctions", kwargs={"slug": community.slug})
+    assert _of(other_student) == [] and _of(student) == []
+
+    with committed():
+        profiles.decide_distinction(owner, claim, verify=False)
+
+    (verdict,) = _of(student)
+    assert verdict.text == f"Your place as alum in {community.name} was not verified"
+    assert verdict.kind == Kind.DISTINCTION
+
+
 def test_other_apps_notifications_show_on_the_page_and_in_the_api(
     client, committed, student, other_student
 ):

@@ -52,6 +52,9 @@ PERSONAL_EVENTS = {
     "connection.answered": "connection_request",
     "mentorship.requested": "mentorship_request",
     "mentorship.answered": "mentorship_request",
+    "meeting.scheduled": "mentorship_request",
+    "distinction.claimed": "distinction",
+    "distinction.decided": "distinction",
 }
 
 

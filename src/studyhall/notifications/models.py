@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", "Moderation notices"
     MENTORSHIP_REQUEST = "mentorship_request", "Mentorship requests"
     CONNECTION_REQUEST = "connection_request", "Connection requests"
+    DISTINCTION = "distinction", "Alumni and expert claims"
 
 
 # Kinds that can be emailed at once (the rest wait for the digest).

@@ -27,7 +27,11 @@ from studyhall.notifications.models import (
     TargetType,
 )
 from studyhall.notifications.services import notify, user_stream
-from studyhall.profiles.models import ConnectionRequest, MentorshipRequest
+from studyhall.profiles.models import (
+    ConnectionRequest,
+    Distinction,
+    MentorshipRequest,
+)
 from studyhall.realtime.services import publish
 
 # --- chat ---------------------------------------------------------------------------
@@ -296,6 +300,10 @@ def notify_mentorship(
         return None
     if type == "mentorship.requested":
         actor, text = request.mentee, "{} asked you for mentorship"
+    elif type == "meeting.scheduled":
+        # Either side may schedule; the other one hears of it.
+        actor = request.mentor if recipient_id == request.mentee_id else request.mentee
+        text = "{} scheduled a mentorship meeting"
     elif payload.get("status") == MentorshipRequest.Status.ACCEPTED:
         actor, text = request.mentor, "{} accepted your mentorship request"
     elif payload.get("status") == MentorshipRequest.Status.DECLINED:
@@ -310,4 +318,46 @@ def notify_mentorship(
         url=reverse("profiles:mentorship-detail", kwargs={"mentorship_id": request.pk}),
         text=text.format(actor.display_name),
         group_key=f"{type}:{request.pk}",
+    )
+
+
+# --- alumni and experts ------------------------------------------------------------
+
+
+def notify_distinction(
+    recipient_id: int, type: str, payload: dict[str, Any], actor_id: int | None
+) -> Notification | None:
+    """Tell a community's owners someone claims to be an alum or expert, or tell
+    the person whether their claim was verified."""
+    found = (
+        Distinction.objects.select_related("user", "community")
+        .filter(pk=_id(payload.get("distinction")))
+        .first()
+    )
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+    if found is None or recipient is None:
+        return None
+    kind = found.get_kind_display().lower()
+    community = found.community
+    if type == "distinction.claimed":
+        actor = found.user
+        text = f"{actor.display_name} asks to be shown as {kind} in {community.name}"
+    elif type == "distinction.decided" and recipient_id == found.user_id:
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+        verdict = {
+            Distinction.Status.VERIFIED: "is verified",
+            Distinction.Status.REJECTED: "was not verified",
+        }.get(Distinction.Status(found.status))
+        if verdict is None:
+            return None
+        text = f"Your place as {kind} in {community.name} {verdict}"
+    else:
+        return None
+    return notify(
+        recipient,
+        Kind.DISTINCTION,
+        actor=actor,
+        url=reverse("profiles:distinctions", kwargs={"slug": community.slug}),
+        text=text,
+        group_key=f"{type}:{found.pk}",
     )

@@ -86,5 +86,7 @@ def notify_personal_event(
         "group": social.notify_group_member,
         "connection": social.notify_connection,
         "mentorship": social.notify_mentorship,
+        "meeting": social.notify_mentorship,
+        "distinction": social.notify_distinction,
     }.get(type.partition(".")[0], services.notify_personal)
     return handler(recipient_id, type, payload, actor_id) is not None
