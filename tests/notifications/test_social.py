@@ -300,7 +300,9 @@ def test_alum_claims_reach_the_owners_and_the_verdict_reaches_the_claimant(
     assert asked.text == (
         f"{student.display_name} asks to be shown as alum in {community.name}"
     )
-    assert asked.url == reverse("profiles:distinctions", kwargs={"slug": community.slug})
+    assert asked.url == reverse(
+        "profiles:distinctions", kwargs={"slug": community.slug}
+    )
     assert _of(other_student) == [] and _of(student) == []
 
     with committed():
