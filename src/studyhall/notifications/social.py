@@ -339,6 +339,7 @@ def notify_distinction(
         return None
     kind = found.get_kind_display().lower()
     community = found.community
+    actor: User | None
     if type == "distinction.claimed":
         actor = found.user
         text = f"{actor.display_name} asks to be shown as {kind} in {community.name}"
