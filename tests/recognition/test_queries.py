@@ -78,7 +78,8 @@ def test_feedback_wanted_page(
         client,
         django_assert_num_queries,
         reverse("recognition:feedback-wanted", kwargs={"slug": community.slug}),
-        5,
+        # + the viewer's connections and blocks, for portfolio items' audience
+        7,
     )
 
 
