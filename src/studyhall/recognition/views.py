@@ -152,12 +152,7 @@ def _item_request_form(
     return forms.ItemRequestForm(data, communities=communities)
 
 
-def showcase_feedback(
-    request: HttpRequest,
-    pk: int,
-    *,
-    request_form: forms.ItemRequestForm | None = None,
-) -> HttpResponse:
+def showcase_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     """A portfolio item's feedback: private notes from instructors, and the
     rubric responses when its owner asked for feedback."""
     item = selectors.visible_showcase_item(request.user, pk)
@@ -169,18 +164,33 @@ def showcase_feedback(
     )
     if sent:
         return redirect("recognition:showcase-feedback", pk=item.pk)
-    rejected = request_form is not None or (form is not None and bool(form.errors))
+    return _showcase_page(request, item, form, _item_request_form(request))
+
+
+def _showcase_page(
+    request: HttpRequest,
+    item: ShowcaseItem,
+    feedback_form: forms.FeedbackForm | None,
+    request_form: forms.ItemRequestForm,
+) -> HttpResponse:
+    rejected = bool(request_form.errors) or bool(
+        feedback_form is not None and feedback_form.errors
+    )
+    if feedback_form is None and policy.can(request.user, Action.GIVE_FEEDBACK, item):
+        feedback_form = forms.FeedbackForm()
     return render(
         request,
         "recognition/showcase_feedback.html",
         {
             "item": item,
             "feedback": selectors.feedback_on_showcase(request.user, item),
-            "feedback_form": form,
+            "feedback_form": feedback_form,
             "is_owner": item.owner_id == request.user.pk,
-            "request_form": request_form or _item_request_form(request),
-            "wanted_url": reverse("recognition:showcase-feedback-wanted", args=[pk]),
-            "review_url": reverse("recognition:showcase-review", args=[pk]),
+            "request_form": request_form,
+            "wanted_url": reverse(
+                "recognition:showcase-feedback-wanted", args=[item.pk]
+            ),
+            "review_url": reverse("recognition:showcase-review", args=[item.pk]),
             **_wanted_context(request, item),
         },
         status=400 if rejected else 200,
@@ -237,7 +247,7 @@ def showcase_feedback_wanted(request: AuthedRequest, pk: int) -> HttpResponse:
                 "you feedback.",
             )
             return redirect("recognition:showcase-feedback", pk=item.pk)
-    return showcase_feedback(request, pk, request_form=form)
+    return _showcase_page(request, item, None, form)
 
 
 def _review(
