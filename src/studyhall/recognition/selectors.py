@@ -374,8 +374,8 @@ def request_summary(user: Any, target: Post | ShowcaseItem) -> RequestSummary:
     The learner and staff see every response and the averages; a responder
     sees their own response only.
     """
-    on = {"post": target} if isinstance(target, Post) else {"showcase": target}
-    request = FeedbackRequest.objects.filter(**on).select_related("community").first()
+    on = Q(post=target) if isinstance(target, Post) else Q(showcase=target)
+    request = FeedbackRequest.objects.filter(on).select_related("community").first()
     if request is None:
         return RequestSummary(None, [], [], False)
     if isinstance(target, Post):

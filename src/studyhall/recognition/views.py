@@ -146,7 +146,7 @@ def _item_request_form(
     request: HttpRequest, data: object = None
 ) -> forms.ItemRequestForm:
     communities = Community.objects.filter(
-        memberships__user_id=request.user.pk,
+        memberships__user_id=request.user.pk or 0,
         memberships__status=Membership.Status.ACTIVE,
     ).order_by("name", "pk")
     return forms.ItemRequestForm(data, communities=communities)
