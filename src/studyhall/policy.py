@@ -35,7 +35,7 @@ from studyhall.profiles.models import (
     ShowcaseItem,
     Visibility,
 )
-from studyhall.recognition.models import Feedback, FeedbackResponse
+from studyhall.recognition.models import Feedback, FeedbackRequest, FeedbackResponse
 from studyhall.search.models import Document
 
 M = TypeVar("M", bound=Model)
@@ -313,6 +313,8 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
         return snap.user_id is not None and snap.is_verified
     if isinstance(obj, Feedback | FeedbackResponse) and action is Action.VIEW:
         return _can_view_private_note(user, snap, obj)
+    if isinstance(obj, FeedbackRequest) and action is Action.RESPOND_FEEDBACK:
+        return _can_respond_to_request(user, snap, obj)
     if isinstance(obj, Profile):
         return _can_profile(user, snap, action, obj)
     if isinstance(obj, ShowcaseItem):
@@ -613,11 +615,19 @@ def _can_view_private_note(
 ) -> bool:
     """Private feedback and rubric responses: the learner, the writer and staff."""
     if isinstance(note, Feedback) and note.showcase_id is not None:
-        return _can_view_showcase_note(user, snap, note)
+        return _can_view_showcase_note(
+            user, snap, note.showcase, note.author_id, note.community_id
+        )
+    if isinstance(note, FeedbackResponse) and note.request.showcase_id is not None:
+        request = note.request
+        return _can_view_showcase_note(
+            user, snap, request.showcase, note.responder_id, request.community_id
+        )
     if isinstance(note, Feedback):
         assert note.post is not None
         post, writer_id = note.post, note.author_id
     else:
+        assert note.request.post is not None
         post, writer_id = note.request.post, note.responder_id
     if not _can_post(snap, Action.VIEW, post):
         return False
@@ -626,18 +636,44 @@ def _can_view_private_note(
     return snap.role_in(post.community_id) in STAFF_ROLES
 
 
-def _can_view_showcase_note(user: Any, snap: Snapshot, note: Feedback) -> bool:
-    """Feedback on a portfolio item: its owner, and while they may see the item,
-    the writer and the staff of the community it was given in."""
-    item = note.showcase
-    assert item is not None and note.community_id is not None
+def _can_view_showcase_note(
+    user: Any,
+    snap: Snapshot,
+    item: ShowcaseItem | None,
+    writer_id: int,
+    community_id: int | None,
+) -> bool:
+    """Feedback or a rubric response on a portfolio item: its owner, and while
+    they may see the item, the writer and the staff of the community it is in."""
+    assert item is not None and community_id is not None
     if snap.user_id is not None and snap.user_id == item.owner_id:
         return True
     if not _can_showcase(user, snap, Action.VIEW, item):
         return False
-    if snap.user_id is not None and snap.user_id == note.author_id:
+    if snap.user_id is not None and snap.user_id == writer_id:
         return True
-    return snap.role_in(note.community_id) in STAFF_ROLES
+    return snap.role_in(community_id) in STAFF_ROLES
+
+
+def _can_respond_to_request(
+    user: Any, snap: Snapshot, request: FeedbackRequest
+) -> bool:
+    """Score a "feedback wanted" request: on a post, those who may reply to it;
+    on a portfolio item, members of the request's community who may see it."""
+    if request.post is not None:
+        post = request.post
+        return _can_post(snap, Action.RESPOND_FEEDBACK, post) and _can_thread(
+            snap, Action.REPLY, post.thread
+        )
+    item = request.showcase
+    assert item is not None and request.community_id is not None
+    return (
+        snap.is_verified
+        and snap.user_id != item.owner_id
+        and snap.role_in(request.community_id) is not None
+        and request.community_id not in snap.muted
+        and _can_showcase(user, snap, Action.VIEW, item)
+    )
 
 
 def teaching_communities(user: Any, learner_id: int) -> tuple[int, ...]:
@@ -749,10 +785,21 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
             if snap.is_superuser
             else _visible_private_notes_q(snap, "post__", "author_id")
         )
-        return queryset.filter(on_posts | _visible_showcase_notes_q(user, snap))
-    if model is FeedbackResponse:
         return queryset.filter(
-            _visible_private_notes_q(snap, "request__post__", "responder_id")
+            on_posts
+            | _visible_showcase_notes_q(user, snap, "", "author_id", "community_id")
+        )
+    if model is FeedbackResponse:
+        on_posts = (
+            Q(request__post__isnull=False)
+            if snap.is_superuser
+            else _visible_private_notes_q(snap, "request__post__", "responder_id")
+        )
+        return queryset.filter(
+            on_posts
+            | _visible_showcase_notes_q(
+                user, snap, "request__", "responder_id", "request__community_id"
+            )
         )
     if model is Profile:
         return queryset.filter(profile_q(user, owner="user_id", prefix=""))
@@ -872,22 +919,27 @@ def _visible_private_notes_q(snap: Snapshot, post: str, writer: str) -> Q:
     return q & (mine | Q(**{f"{post}community_id__in": staff}))
 
 
-def _visible_showcase_notes_q(user: Any, snap: Snapshot) -> Q:
-    """The twin of _can_view_showcase_note, for many feedback rows."""
-    on_item = Q(showcase__isnull=False)
+def _visible_showcase_notes_q(
+    user: Any, snap: Snapshot, prefix: str, writer: str, community: str
+) -> Q:
+    """The twin of _can_view_showcase_note, for many feedback or response rows."""
+    item = f"{prefix}showcase__"
+    on_item = Q(**{f"{prefix}showcase__isnull": False})
     if snap.user_id is None:
         return Q(pk__in=[])
     staff = [c for c, r in snap.roles.items() if r in STAFF_ROLES]
-    in_staff = Q(pk__isnull=False) if snap.is_superuser else Q(community_id__in=staff)
+    in_staff = (
+        Q(pk__isnull=False) if snap.is_superuser else Q(**{f"{community}__in": staff})
+    )
     seen = audience_q(
         user,
-        owner="showcase__owner_id",
-        visibility="showcase__visibility",
-        is_public="showcase__owner__profile__is_public",
-    )
+        owner=f"{item}owner_id",
+        visibility=f"{item}visibility",
+        is_public=f"{item}owner__profile__is_public",
+    ) & Q(**{f"{item}is_hidden": False})
     return on_item & (
-        Q(showcase__owner_id=snap.user_id)
-        | (seen & (Q(author_id=snap.user_id) | in_staff))
+        Q(**{f"{item}owner_id": snap.user_id})
+        | (seen & (Q(**{writer: snap.user_id}) | in_staff))
     )
 
 
@@ -1385,6 +1437,8 @@ def _can_showcase(
             and not item.is_hidden
             and bool(teaching_communities(user, item.owner_id))
         )
+    if action is Action.REQUEST_FEEDBACK:
+        return is_owner and snap.is_verified and not item.is_hidden
     if action is Action.MODERATE:
         return moderates_person(snap, item.owner_id)
     if action is Action.READ_TEXT:

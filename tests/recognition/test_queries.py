@@ -78,7 +78,8 @@ def test_feedback_wanted_page(
         client,
         django_assert_num_queries,
         reverse("recognition:feedback-wanted", kwargs={"slug": community.slug}),
-        5,
+        # + the viewer's connections and blocks, for portfolio items' audience
+        7,
     )
 
 
@@ -149,7 +150,7 @@ def test_post_feedback_page(
         client,
         django_assert_num_queries,
         reverse("recognition:post-feedback", kwargs={"pk": post.pk}),
-        14,
+        12,
     )
 
 
@@ -201,10 +202,39 @@ def test_showcase_feedback_page(
         client,
         django_assert_num_queries,
         reverse("recognition:showcase-feedback", kwargs={"pk": item.pk}),
-        7,
+        # + the feedback request, + the owner's communities to choose from
+        9,
     )
 
     assert response.content.decode().count("From ") == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_showcase_feedback_page_with_rubric_responses(
+    client, django_assert_num_queries, community, instructor, student, size
+):
+    from studyhall.profiles.services import add_showcase_item
+
+    criterion = services.add_criterion(instructor, community, name="Clarity")
+    item = add_showcase_item(student, title="Bridge model")
+    request = services.request_feedback(student, item, community=community)
+    for n in range(size):
+        services.respond_to_request(
+            make_member(community, "student"),
+            request,
+            scores={criterion.pk: 1 + n % 4},
+            comment=f"comment {n}",
+        )
+    client.force_login(student)
+
+    response = count_queries(
+        client,
+        django_assert_num_queries,
+        reverse("recognition:showcase-feedback", kwargs={"pk": item.pk}),
+        12,
+    )
+
+    assert response.content.decode().count("Response from ") == size
 
 
 @pytest.mark.parametrize("size", [2, 12])

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
@@ -14,6 +14,7 @@ from studyhall.accounts.models import User
 from studyhall.api.params import Id
 from studyhall.api.schemas import ERRORS
 from studyhall.api.security import ANYONE, SIGNED_IN, viewer
+from studyhall.communities.models import Community
 from studyhall.discussions import selectors as board
 from studyhall.recognition import openbadges, selectors, services
 
@@ -343,3 +344,203 @@ def get_award(request: HttpRequest, award_uid: str) -> Any:
 def verify_certificate(request: HttpRequest, certificate_uid: str) -> Any:
     """Verify a certificate by its public id: valid, or revoked with the reason."""
     return _certificate_out(selectors.certificate_by_uid(certificate_uid))
+
+
+# --- "feedback wanted" requests with the community's rubric -----------------------
+
+
+class FeedbackRequestIn(Schema):
+    note: str = Field("", description="What you would like feedback on; up to 300.")
+    community: str | None = Field(
+        None,
+        description="Portfolio items only: the slug of one of your communities, "
+        "whose rubric applies and whose members respond.",
+    )
+
+
+class CriterionSummaryOut(Schema):
+    name: str
+    average: float | None
+    count: int
+
+
+class FeedbackResponseOut(Schema):
+    id: int
+    responder: str
+    comment: str
+    scores: dict[int, int] = Field(description="Criterion id to score, 1 to 4.")
+    created_at: datetime
+
+
+class FeedbackRequestOut(Schema):
+    note: str
+    is_open: bool
+    community: str | None = Field(description="Portfolio items: the chosen community.")
+    criteria: list[CriterionSummaryOut]
+    responses: list[FeedbackResponseOut] = Field(
+        description="The learner and staff see all; a responder their own."
+    )
+
+
+class FeedbackResponseIn(Schema):
+    scores: dict[int, int] = Field(
+        default_factory=dict, description="Criterion id to score, 1 to 4, each one."
+    )
+    comment: str = ""
+
+
+def _request_out(user: Any, target: Any) -> FeedbackRequestOut:
+    summary = selectors.request_summary(user, target)
+    if summary.request is None:
+        raise Http404("Nobody asked for feedback on this.")
+    community = summary.request.community
+    return FeedbackRequestOut(
+        note=summary.request.note,
+        is_open=summary.request.is_open,
+        community=community.slug if community is not None else None,
+        criteria=[CriterionSummaryOut(**vars(c)) for c in summary.criteria],
+        responses=[
+            FeedbackResponseOut(
+                id=r.pk,
+                responder=r.responder.handle,
+                comment=r.comment,
+                scores={s.criterion_id: s.score for s in r.scores.all()},
+                created_at=r.created_at,
+            )
+            for r in summary.responses
+        ],
+    )
+
+
+def _request_feedback(user: Any, target: Any, payload: FeedbackRequestIn) -> Any:
+    community = None
+    if payload.community:
+        community = Community.objects.filter(slug=payload.community).first()
+    services.request_feedback(user, target, note=payload.note, community=community)
+    return _request_out(user, target)
+
+
+def _close_request(user: Any, target: Any) -> Any:
+    summary = selectors.request_summary(user, target)
+    if summary.request is None:
+        raise Http404("Nobody asked for feedback on this.")
+    services.close_feedback_request(user, summary.request)
+    return Status(204, None)
+
+
+def _respond(user: Any, target: Any, payload: FeedbackResponseIn) -> Any:
+    summary = selectors.request_summary(user, target)
+    if summary.request is None:
+        raise Http404("Nobody asked for feedback on this.")
+    response = services.respond_to_request(
+        user, summary.request, scores=payload.scores, comment=payload.comment
+    )
+    return Status(
+        201,
+        FeedbackResponseOut(
+            id=response.pk,
+            responder=user.handle,
+            comment=response.comment,
+            scores={s.criterion_id: s.score for s in response.scores.all()},
+            created_at=response.created_at,
+        ),
+    )
+
+
+REQUEST = "/feedback-request"
+
+
+@router.get(
+    "/replies/{reply_id}" + REQUEST,
+    response={200: FeedbackRequestOut, **ERRORS},
+    auth=ANYONE,
+)
+def get_feedback_request(request: HttpRequest, reply_id: Id) -> Any:
+    """A post's "feedback wanted" request, its rubric summary and the responses."""
+    user = viewer(request)
+    return _request_out(user, board.visible_post(user, reply_id))
+
+
+@router.put(
+    "/replies/{reply_id}" + REQUEST,
+    response={200: FeedbackRequestOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def request_feedback(
+    request: HttpRequest, reply_id: Id, payload: FeedbackRequestIn
+) -> Any:
+    """Ask for feedback on your own post (again if it was closed)."""
+    user = viewer(request)
+    return _request_feedback(user, board.visible_post(user, reply_id), payload)
+
+
+@router.delete(
+    "/replies/{reply_id}" + REQUEST, response={204: None, **ERRORS}, auth=SIGNED_IN
+)
+def close_feedback_request(request: HttpRequest, reply_id: Id) -> Any:
+    """Stop asking for feedback on your post; the responses stay."""
+    user = viewer(request)
+    return _close_request(user, board.visible_post(user, reply_id))
+
+
+@router.post(
+    "/replies/{reply_id}" + REQUEST + "/responses",
+    response={201: FeedbackResponseOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def respond_to_request(
+    request: HttpRequest, reply_id: Id, payload: FeedbackResponseIn
+) -> Any:
+    """Score a classmate's post with the rubric and comment; once per person."""
+    user = viewer(request)
+    return _respond(user, board.visible_post(user, reply_id), payload)
+
+
+@router.get(
+    "/portfolio-items/{item_id}" + REQUEST,
+    response={200: FeedbackRequestOut, **ERRORS},
+    auth=ANYONE,
+)
+def get_showcase_feedback_request(request: HttpRequest, item_id: Id) -> Any:
+    """A portfolio item's "feedback wanted" request, summary and responses."""
+    user = viewer(request)
+    return _request_out(user, selectors.visible_showcase_item(user, item_id))
+
+
+@router.put(
+    "/portfolio-items/{item_id}" + REQUEST,
+    response={200: FeedbackRequestOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def request_showcase_feedback(
+    request: HttpRequest, item_id: Id, payload: FeedbackRequestIn
+) -> Any:
+    """Ask the members of one of your communities for feedback on your item."""
+    user = viewer(request)
+    item = selectors.visible_showcase_item(user, item_id)
+    return _request_feedback(user, item, payload)
+
+
+@router.delete(
+    "/portfolio-items/{item_id}" + REQUEST,
+    response={204: None, **ERRORS},
+    auth=SIGNED_IN,
+)
+def close_showcase_feedback_request(request: HttpRequest, item_id: Id) -> Any:
+    """Stop asking for feedback on your portfolio item; the responses stay."""
+    user = viewer(request)
+    return _close_request(user, selectors.visible_showcase_item(user, item_id))
+
+
+@router.post(
+    "/portfolio-items/{item_id}" + REQUEST + "/responses",
+    response={201: FeedbackResponseOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def respond_to_showcase_request(
+    request: HttpRequest, item_id: Id, payload: FeedbackResponseIn
+) -> Any:
+    """Score a portfolio item with the chosen community's rubric and comment."""
+    user = viewer(request)
+    item = selectors.visible_showcase_item(user, item_id)
+    return _respond(user, item, payload)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from studyhall.communities.models import Community
 from studyhall.recognition.models import Certificate, Kind
 
 
@@ -46,6 +47,24 @@ class RequestForm(forms.Form):
     note = forms.CharField(
         label="What would you like feedback on?", max_length=300, required=False
     )
+
+
+class ItemRequestForm(RequestForm):
+    """Ask for feedback on a portfolio item, with the rubric of one's community."""
+
+    community = forms.ModelChoiceField(
+        label="Whose rubric and members?",
+        queryset=Community.objects.none(),
+        empty_label="Choose one of your communities",
+        help_text="Members of this community who may see the item can respond.",
+        error_messages={"required": "Choose one of your communities."},
+    )
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["community"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = communities
 
 
 class CriterionForm(forms.Form):

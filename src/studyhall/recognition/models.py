@@ -255,17 +255,61 @@ class RubricCriterion(models.Model):
 
 
 class FeedbackRequest(models.Model):
-    """A learner's "feedback wanted" mark on their own post."""
+    """A learner's "feedback wanted" mark on their own post or portfolio item.
+
+    A portfolio item belongs to no community, so its request names the one,
+    among the learner's own, whose rubric and members respond.
+    """
 
     post = models.OneToOneField(
-        Post, on_delete=models.CASCADE, related_name="feedback_request"
+        Post,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback_request",
+    )
+    showcase = models.OneToOneField(
+        ShowcaseItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback_request",
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=300, blank=True)
     is_open = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(post__isnull=False, showcase__isnull=True)
+                    | Q(
+                        post__isnull=True,
+                        showcase__isnull=False,
+                        community__isnull=False,
+                    )
+                ),
+                name="feedback_request_on_a_post_or_a_portfolio_item",
+            ),
+        ]
+
     def __str__(self) -> str:
+        if self.showcase_id is not None:
+            return f"feedback wanted on portfolio item {self.showcase_id}"
         return f"feedback wanted on post {self.post_id}"
+
+    @property
+    def rubric_community_id(self) -> int:
+        """The community whose rubric and members answer the request."""
+        if self.showcase_id is not None:
+            assert self.community_id is not None
+            return self.community_id
+        assert self.post is not None
+        return self.post.community_id
 
 
 class FeedbackResponse(models.Model):

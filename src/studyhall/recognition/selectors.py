@@ -332,16 +332,21 @@ def members_for_choice(community: Community) -> list[Any]:
     ]
 
 
-def rubric_for(community: Community) -> list[RubricCriterion]:
-    return list(RubricCriterion.objects.filter(community=community))
+def rubric_for(community: Community | int) -> list[RubricCriterion]:
+    """Return a community's rubric criteria, given the community or its id."""
+    community_id = community if isinstance(community, int) else community.pk
+    return list(RubricCriterion.objects.filter(community_id=community_id))
 
 
 def open_requests(user: Any, community: Community) -> list[FeedbackRequest]:
-    """Return the open "feedback wanted" requests on posts the person can see."""
+    """Return the open "feedback wanted" requests the person can see in the
+    community: on its posts, and on portfolio items whose owner chose it."""
     posts = policy.visible(user, Post.objects.filter(community=community))
+    items = policy.visible(user, ShowcaseItem.objects.all())
     return list(
-        FeedbackRequest.objects.filter(is_open=True, post__in=posts)
-        .select_related("post__thread", "post__author")
+        FeedbackRequest.objects.filter(is_open=True)
+        .filter(Q(post__in=posts) | Q(community=community, showcase__in=items))
+        .select_related("post__thread", "post__author", "showcase__owner")
         .annotate(response_count=Count("responses"))
         .order_by("-created_at", "-pk")[:100]
     )
@@ -362,15 +367,21 @@ class RequestSummary:
     has_responded: bool
 
 
-def request_summary(user: Any, post: Post) -> RequestSummary:
-    """Return a post's feedback request with the responses the person may read.
+def request_summary(user: Any, target: Post | ShowcaseItem) -> RequestSummary:
+    """Return a post's or portfolio item's feedback request with the responses
+    the person may read.
 
     The learner and staff see every response and the averages; a responder
     sees their own response only.
     """
-    request = FeedbackRequest.objects.filter(post=post).first()
+    on = Q(post=target) if isinstance(target, Post) else Q(showcase=target)
+    request = FeedbackRequest.objects.filter(on).select_related("community").first()
     if request is None:
         return RequestSummary(None, [], [], False)
+    if isinstance(target, Post):
+        request.post = target
+    else:
+        request.showcase = target
     responses = list(
         policy.visible(user, FeedbackResponse.objects.filter(request=request))
         .select_related("responder")
@@ -388,7 +399,7 @@ def request_summary(user: Any, post: Post) -> RequestSummary:
             average=averages.get(c.pk, {}).get("average"),
             count=averages.get(c.pk, {}).get("count", 0),
         )
-        for c in rubric_for(post.community)
+        for c in rubric_for(request.rubric_community_id)
     ]
     return RequestSummary(
         request=request,

@@ -18,6 +18,12 @@ urlpatterns = [
         views.showcase_feedback,
         name="showcase-feedback",
     ),
+    path(
+        "portfolio/<int:pk>/feedback-wanted/",
+        views.showcase_feedback_wanted,
+        name="showcase-feedback-wanted",
+    ),
+    path("portfolio/<int:pk>/review/", views.showcase_review, name="showcase-review"),
     path("c/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
     path(
         "c/<slug:slug>/leaderboard/me/",

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from studyhall import policy
 from studyhall.accounts.models import User
-from studyhall.communities.models import Community
+from studyhall.communities.models import Community, Membership
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Post
@@ -91,6 +91,26 @@ def _give_feedback(
     return (form if can_give else None), False
 
 
+def _wanted_context(
+    request: HttpRequest, target: Post | ShowcaseItem
+) -> dict[str, object]:
+    """The "feedback wanted" part of a feedback page: the summary, and the
+    rubric form link for those who may still respond."""
+    user = request.user
+    summary = selectors.request_summary(user, target)
+    can_respond = (
+        summary.request is not None
+        and summary.request.is_open
+        and not summary.has_responded
+        and policy.can(user, Action.RESPOND_FEEDBACK, summary.request)
+    )
+    return {
+        "summary": summary,
+        "can_request": policy.can(user, Action.REQUEST_FEEDBACK, target),
+        "can_respond": can_respond,
+    }
+
+
 def post_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     post = board.visible_post(request.user, pk)
     user = request.user
@@ -102,15 +122,6 @@ def post_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if sent:
         return redirect("recognition:post-feedback", pk=post.pk)
-    summary = selectors.request_summary(user, post)
-    can_respond = (
-        summary.request is not None
-        and summary.request.is_open
-        and not summary.has_responded
-        and policy.can(user, Action.RESPOND_FEEDBACK, post)
-        and policy.can(user, Action.REPLY, post.thread)
-    )
-    criteria = selectors.rubric_for(post.community)
     return render(
         request,
         "recognition/post_feedback.html",
@@ -121,18 +132,29 @@ def post_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             "author": policy.author_for(user, post),
             "feedback": selectors.feedback_on_post(user, post),
             "feedback_form": feedback_form,
-            "summary": summary,
             "is_author": post.author_id == user.pk,
-            "can_request": policy.can(user, Action.REQUEST_FEEDBACK, post),
             "request_form": forms.RequestForm(),
-            "review_form": forms.ReviewForm(criteria=criteria) if can_respond else None,
+            "wanted_url": reverse("recognition:post-feedback-wanted", args=[post.pk]),
+            "review_url": reverse("recognition:post-review", args=[post.pk]),
+            **_wanted_context(request, post),
         },
         status=400 if feedback_form is not None and feedback_form.errors else 200,
     )
 
 
+def _item_request_form(
+    request: HttpRequest, data: object = None
+) -> forms.ItemRequestForm:
+    communities = Community.objects.filter(
+        memberships__user_id=request.user.pk or 0,
+        memberships__status=Membership.Status.ACTIVE,
+    ).order_by("name", "pk")
+    return forms.ItemRequestForm(data, communities=communities)
+
+
 def showcase_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    """A portfolio item's private feedback: read it, or (instructors) give some."""
+    """A portfolio item's feedback: private notes from instructors, and the
+    rubric responses when its owner asked for feedback."""
     item = selectors.visible_showcase_item(request.user, pk)
     form, sent = _give_feedback(
         request,
@@ -142,17 +164,44 @@ def showcase_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if sent:
         return redirect("recognition:showcase-feedback", pk=item.pk)
+    return _showcase_page(request, item, form, _item_request_form(request))
+
+
+def _showcase_page(
+    request: HttpRequest,
+    item: ShowcaseItem,
+    feedback_form: forms.FeedbackForm | None,
+    request_form: forms.ItemRequestForm,
+) -> HttpResponse:
+    rejected = bool(request_form.errors) or bool(
+        feedback_form is not None and feedback_form.errors
+    )
+    if feedback_form is None and policy.can(request.user, Action.GIVE_FEEDBACK, item):
+        feedback_form = forms.FeedbackForm()
     return render(
         request,
         "recognition/showcase_feedback.html",
         {
             "item": item,
             "feedback": selectors.feedback_on_showcase(request.user, item),
-            "feedback_form": form,
+            "feedback_form": feedback_form,
             "is_owner": item.owner_id == request.user.pk,
+            "request_form": request_form,
+            "wanted_url": reverse(
+                "recognition:showcase-feedback-wanted", args=[item.pk]
+            ),
+            "review_url": reverse("recognition:showcase-review", args=[item.pk]),
+            **_wanted_context(request, item),
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if rejected else 200,
     )
+
+
+def _close_request(request: AuthedRequest, target: Post | ShowcaseItem) -> None:
+    summary = selectors.request_summary(request.user, target)
+    if summary.request is not None:
+        services.close_feedback_request(request.user, summary.request)
+    messages.success(request, "You are no longer asking for feedback on this.")
 
 
 @require_POST
@@ -160,10 +209,7 @@ def showcase_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def post_feedback_wanted(request: AuthedRequest, pk: int) -> HttpResponse:
     post = board.visible_post(request.user, pk)
     if request.POST.get("action") == "close":
-        summary = selectors.request_summary(request.user, post)
-        if summary.request is not None:
-            services.close_feedback_request(request.user, summary.request)
-        messages.success(request, "You are no longer asking for feedback on this post.")
+        _close_request(request, post)
     else:
         form = forms.RequestForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -174,13 +220,44 @@ def post_feedback_wanted(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("recognition:post-feedback", pk=post.pk)
 
 
+@require_POST
 @login_required
-def post_review(request: AuthedRequest, pk: int) -> HttpResponse:
-    post = board.visible_post(request.user, pk)
-    summary = selectors.request_summary(request.user, post)
+def showcase_feedback_wanted(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = selectors.visible_showcase_item(request.user, pk)
+    if request.POST.get("action") == "close":
+        _close_request(request, item)
+        return redirect("recognition:showcase-feedback", pk=item.pk)
+    if not policy.can(request.user, Action.REQUEST_FEEDBACK, item):
+        raise PermissionDenied("You can ask for feedback on your own items only.")
+    form = _item_request_form(request, request.POST)
+    if form.is_valid():
+        try:
+            services.request_feedback(
+                request.user,
+                item,
+                note=form.cleaned_data["note"],
+                community=form.cleaned_data["community"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Members of {form.cleaned_data['community'].name} can now give "
+                "you feedback.",
+            )
+            return redirect("recognition:showcase-feedback", pk=item.pk)
+    return _showcase_page(request, item, None, form)
+
+
+def _review(
+    request: AuthedRequest, target: Post | ShowcaseItem, back: str
+) -> HttpResponse:
+    """Score a post or portfolio item with the rubric, and comment."""
+    summary = selectors.request_summary(request.user, target)
     if summary.request is None:
-        raise Http404("Nobody asked for feedback on this post.")
-    criteria = selectors.rubric_for(post.community)
+        raise Http404("Nobody asked for feedback on this.")
+    criteria = selectors.rubric_for(summary.request.rubric_community_id)
     form = forms.ReviewForm(request.POST or None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,13 +271,29 @@ def post_review(request: AuthedRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: your feedback is with the author.")
-            return redirect("recognition:post-feedback", pk=post.pk)
+            return redirect(back)
+    if isinstance(target, Post):
+        body_html = target.body_html
+    else:
+        body_html = target.description_html
     return render(
         request,
-        "recognition/post_review.html",
-        {"post": post, "community": post.thread.community, "form": form},
+        "recognition/review.html",
+        {"body_html": body_html, "back_url": back, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def post_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = board.visible_post(request.user, pk)
+    return _review(request, post, reverse("recognition:post-feedback", args=[pk]))
+
+
+@login_required
+def showcase_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = selectors.visible_showcase_item(request.user, pk)
+    return _review(request, item, reverse("recognition:showcase-feedback", args=[pk]))
 
 
 # --- a community's recognition pages ------------------------------------------------

@@ -164,22 +164,49 @@ def remove_criterion(actor: User, criterion: RubricCriterion) -> None:
     criterion.delete()
 
 
-def request_feedback(actor: User, post: Post, *, note: str = "") -> FeedbackRequest:
-    """Mark one's own post as "feedback wanted" (again if it was closed)."""
-    if not policy.can(actor, Action.REQUEST_FEEDBACK, post):
-        raise PermissionDenied("You can ask for feedback on your own posts only.")
+def request_feedback(
+    actor: User,
+    target: Post | ShowcaseItem,
+    *,
+    note: str = "",
+    community: Community | None = None,
+) -> FeedbackRequest:
+    """Mark one's own post or portfolio item "feedback wanted" (again if closed).
+
+    A portfolio item belongs to no community: the learner names one of their
+    own, whose rubric applies and whose members respond.
+    """
+    is_post = isinstance(target, Post)
+    if not policy.can(actor, Action.REQUEST_FEEDBACK, target):
+        raise PermissionDenied(
+            "You can ask for feedback on your own posts only."
+            if is_post
+            else "You can ask for feedback on your own portfolio items only."
+        )
     note = clean_text(note or "").strip()
+    errors: dict[str, str] = {}
     if len(note) > 300:
-        raise ValidationError({"note": "Use at most 300 characters."})
-    request, _ = FeedbackRequest.objects.update_or_create(
-        post=post, defaults={"note": note, "is_open": True}
-    )
+        errors["note"] = "Use at most 300 characters."
+    if not is_post and (community is None or policy.role_in(actor, community) is None):
+        errors["community"] = "Choose one of your communities."
+    if errors:
+        raise ValidationError(errors)
+    if isinstance(target, Post):
+        request, _ = FeedbackRequest.objects.update_or_create(
+            post=target, defaults={"note": note, "is_open": True}
+        )
+    else:
+        request, _ = FeedbackRequest.objects.update_or_create(
+            showcase=target,
+            defaults={"note": note, "is_open": True, "community": community},
+        )
     return request
 
 
 def close_feedback_request(actor: User, request: FeedbackRequest) -> FeedbackRequest:
     """Stop asking for feedback; the responses stay for the learner."""
-    if not policy.can(actor, Action.REQUEST_FEEDBACK, request.post):
+    target = request.post or request.showcase
+    if not policy.can(actor, Action.REQUEST_FEEDBACK, target):
         raise PermissionDenied("Only the author can close this request.")
     request.is_open = False
     request.save(update_fields=["is_open"])
@@ -193,17 +220,21 @@ def respond_to_request(
     scores: dict[int, int],
     comment: str = "",
 ) -> FeedbackResponse:
-    """Score the post on each rubric criterion (1 to 4) and comment; once per person."""
-    post = request.post
-    if not policy.can(actor, Action.RESPOND_FEEDBACK, post) or not policy.can(
-        actor, Action.REPLY, post.thread
-    ):
-        raise PermissionDenied("Members other than the author can give feedback.")
+    """Score the post or portfolio item on each rubric criterion (1 to 4) and
+    comment; once per person."""
+    if not policy.can(actor, Action.RESPOND_FEEDBACK, request):
+        raise PermissionDenied(
+            "Members other than the author can give feedback."
+            if request.post is not None
+            else "Members of the chosen community other than the owner can give "
+            "feedback."
+        )
     if not request.is_open:
         raise ValidationError(
             {"comment": "The author is no longer asking for feedback."}
         )
-    criteria = list(RubricCriterion.objects.filter(community_id=post.community_id))
+    community_id = request.rubric_community_id
+    criteria = list(RubricCriterion.objects.filter(community_id=community_id))
     comment = clean_text(comment or "").strip()
     errors: dict[str, str] = {}
     for criterion in criteria:
@@ -216,6 +247,11 @@ def respond_to_request(
         errors["comment"] = f"Use at most {COMMENT_MAX:,} characters."
     if errors:
         raise ValidationError(errors)
+    if request.post is not None:
+        learner_id, about = request.post.author_id, {"post": request.post_id}
+    else:
+        assert request.showcase is not None
+        learner_id, about = request.showcase.owner_id, {"showcase": request.showcase_id}
     try:
         with transaction.atomic():
             response = FeedbackResponse.objects.create(
@@ -226,17 +262,17 @@ def respond_to_request(
                 for c in criteria
             )
             publish(
-                user_stream(post.author_id),
+                user_stream(learner_id),
                 "feedback.responded",
-                {"response": response.pk, "post": post.pk},
+                {"response": response.pk, **about},
                 actor=actor,
             )
     except IntegrityError:
         raise ValidationError(
-            {"comment": "You have already given feedback on this post."}
+            {"comment": "You have already given feedback on this."}
         ) from None
     award_points(
-        post.community_id,
+        community_id,
         actor.pk,
         Kind.FEEDBACK_GIVEN,
         source_key=f"review:{response.pk}",
