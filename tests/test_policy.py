@@ -13,6 +13,8 @@ from studyhall.communities.models import Community, Membership
 from studyhall.discussions import services
 from studyhall.discussions.models import Category, Post, Thread
 from studyhall.policy import Action
+from studyhall.profiles.models import Distinction
+from studyhall.profiles.services.profile import profile_of
 from tests.discussions.helpers import answer, ask
 from tests.factories import CategoryFactory, CommunityFactory, UserFactory, make_member
 
@@ -541,3 +543,28 @@ def test_post_permissions_agree_with_can_for_every_role_and_state(
             for action in POST_ACTIONS:
                 expected = policy.can(user, action, post)
                 assert allowed[action] == expected, (who, action, post.pk)
+
+
+def test_a_verified_partner_posts_opportunities_but_does_not_mentor(community):
+    partner = make_member(community, "student")
+    elsewhere = CommunityFactory()
+    Membership.objects.create(community=elsewhere, user=partner, role="student")
+    claim = Distinction.objects.create(
+        user=partner, community=community, kind=Distinction.Kind.PARTNER
+    )
+    waiting = policy.can(fresh(partner), Action.POST_OPPORTUNITY, community)
+    claim.status = Distinction.Status.VERIFIED
+    claim.save()
+    partner = fresh(partner)
+
+    assert not waiting
+    assert policy.can(partner, Action.POST_OPPORTUNITY, community)
+    assert not policy.can(partner, Action.POST_OPPORTUNITY, elsewhere)
+    assert not policy.can(partner, Action.OFFER_MENTORSHIP, profile_of(partner))
+    Distinction.objects.create(
+        user=partner,
+        community=community,
+        kind=Distinction.Kind.EXPERT,
+        status=Distinction.Status.VERIFIED,
+    )
+    assert policy.can(fresh(partner), Action.OFFER_MENTORSHIP, profile_of(partner))

@@ -113,8 +113,12 @@ TEACHING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR})
 MODERATING_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
 ANONYMOUS_POSTER_ROLES = frozenset({Role.STUDENT})
 # Mentors, instructors and owners may mentor and post opportunities; so may
-# people with a verified alum or expert distinction (see _distinctions).
+# people with a verified alum or expert distinction (see _distinctions). A
+# verified partner (an employer's or lab's representative) may post
+# opportunities but mentors only if a role or another distinction says so.
 MENTOR_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MENTOR})
+MENTORING_DISTINCTIONS = frozenset({Distinction.Kind.ALUM, Distinction.Kind.EXPERT})
+POSTING_DISTINCTIONS = MENTORING_DISTINCTIONS | {Distinction.Kind.PARTNER}
 
 # The role matrix: which community roles may take each community-level action.
 ROLE_MATRIX: dict[Action, frozenset[Role]] = {
@@ -189,8 +193,8 @@ class Snapshot:
     barred: set[int] = field(default_factory=set)
     # Person id -> communities where this person teaches them, loaded per person.
     taught: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    # Communities where the person is a verified alum or expert, loaded on first use.
-    distinctions: set[int] | None = None
+    # Verified distinction kinds by community, loaded on first use.
+    distinctions: dict[int, set[str]] | None = None
 
     def role_in(self, community_id: int) -> Role | None:
         if self.is_superuser:
@@ -370,22 +374,24 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
     allowed = ROLE_MATRIX.get(action)
     if allowed is None:
         raise TypeError(f"no rule for {action} on a community")
-    if action is Action.POST_OPPORTUNITY and community.pk in _distinctions(snap):
+    if action is Action.POST_OPPORTUNITY and community.pk in _distinctions(
+        snap, POSTING_DISTINCTIONS
+    ):
         return True
     return role in allowed
 
 
-def _distinctions(snap: Snapshot) -> set[int]:
-    """Return the communities where the person is a verified alum or expert (one
-    query, on first use)."""
+def _distinctions(snap: Snapshot, kinds: frozenset[str]) -> set[int]:
+    """Return the communities where the person holds a verified distinction of
+    one of these kinds (one query, on first use)."""
     # Asked only about a signed-in member (a role or their own profile).
     if snap.distinctions is None:
-        snap.distinctions = set(
-            Distinction.objects.filter(
-                user_id=snap.user_id or 0, status=Distinction.Status.VERIFIED
-            ).values_list("community_id", flat=True)
-        )
-    return snap.distinctions
+        snap.distinctions = {}
+        for community_id, kind in Distinction.objects.filter(
+            user_id=snap.user_id or 0, status=Distinction.Status.VERIFIED
+        ).values_list("community_id", "kind"):
+            snap.distinctions.setdefault(community_id, set()).add(kind)
+    return {c for c, held in snap.distinctions.items() if held & kinds}
 
 
 def _can_thread(snap: Snapshot, action: Action, thread: Thread) -> bool:
@@ -1390,7 +1396,7 @@ def _can_profile(user: Any, snap: Snapshot, action: Action, profile: Profile) ->
             and snap.is_verified
             and (
                 any(role in MENTOR_ROLES for role in snap.roles.values())
-                or bool(_distinctions(snap) & set(snap.roles))
+                or bool(_distinctions(snap, MENTORING_DISTINCTIONS) & set(snap.roles))
             )
         )
     is_other = seen_by is not Audience.SELF and snap.user_id is not None

@@ -1,5 +1,6 @@
-"""Alumni and experts: claimed and verified, or marked by owners; shown on profiles
-and in the directory, and enough to mentor and post opportunities."""
+"""Alumni, experts and partners: claimed and verified, or marked by owners; shown
+on profiles and in the directory; enough to post opportunities, and (alumni and
+experts) to mentor."""
 
 from __future__ import annotations
 
@@ -292,3 +293,116 @@ def test_mentor_cards_show_distinctions(owner, community, student, other_student
     cards = selectors.mentors(other_student)
 
     assert [c.distinctions for c in cards] == [["Expert"]]
+
+
+def test_a_verified_partner_posts_opportunities_but_may_not_mentor(
+    owner, community, student
+):
+    services.claim_distinction(
+        student, community, kind="partner", note="Recruiter at Acme Labs"
+    )
+    with pytest.raises(PermissionDenied):
+        services.post_opportunity(
+            _fresh(student),
+            community,
+            kind="job",
+            title="Lab assistant",
+            apply_url="https://example.org/apply",
+            deadline=None,
+        )
+    claim = Distinction.objects.get(user=student, kind="partner")
+    services.decide_distinction(owner, claim, verify=True)
+
+    opening = services.post_opportunity(
+        _fresh(student),
+        community,
+        kind="job",
+        title="Lab assistant",
+        organisation="Acme Labs",
+        apply_url="https://example.org/apply",
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+
+    assert opening.posted_by == student
+    with pytest.raises(PermissionDenied):
+        services.update_mentoring(
+            student, is_mentor=True, areas="Careers", availability="", capacity=1
+        )
+
+
+def test_partners_are_claimed_verified_and_shown_on_the_pages(
+    client, owner, community, student, other_student
+):
+    client.force_login(student)
+    sent = client.post(
+        reverse("profiles:distinctions", args=[community.slug]),
+        {"form": "claim", "claim-kind": "partner", "claim-note": "Acme Labs"},
+    )
+    client.force_login(owner)
+    waiting = client.get(reverse("profiles:distinctions", args=[community.slug]))
+    found = Distinction.objects.get(user=student)
+    client.post(
+        reverse("profiles:distinction-decide", args=[found.pk]), {"action": "verify"}
+    )
+    client.force_login(other_student)
+    profile = client.get(reverse("accounts:profile", args=[student.handle]))
+    directory = client.get(reverse("profiles:directory", args=[community.slug]))
+    partners = client.get(
+        reverse("profiles:directory", args=[community.slug]), {"role": "partner"}
+    )
+    client.force_login(student)
+    board = client.get(reverse("profiles:opportunity-create", args=[community.slug]))
+
+    assert sent.status_code == 302
+    assert "says they are a partner: Acme Labs" in waiting.text
+    assert '<span class="badge role">Partner</span>' in profile.text
+    assert '<option value="partner">Partner</option>' in directory.text
+    assert '<span class="badge role">Partner</span>' in partners.text
+    assert other_student.display_name not in partners.text.split("found.")[1]
+    assert board.status_code == 200
+
+
+def test_api_partner_claim_is_verified_then_posts_an_opportunity(
+    client, owner, community, student
+):
+    client.force_login(student)
+    made = client.post(
+        f"/api/v1/communities/{community.slug}/distinctions",
+        {"kind": "partner", "note": "Hiring for Acme Labs"},
+        content_type="application/json",
+    )
+    opening = {
+        "kind": "internship",
+        "title": "Summer intern",
+        "apply_url": "https://example.org/apply",
+        "deadline": str(timezone.localdate() + timedelta(days=9)),
+    }
+    refused = client.post(
+        f"/api/v1/communities/{community.slug}/opportunities",
+        opening,
+        content_type="application/json",
+    )
+    client.force_login(owner)
+    client.post(
+        f"/api/v1/distinctions/{made.json()['id']}",
+        {"action": "verify"},
+        content_type="application/json",
+    )
+    listed = client.get(f"/api/v1/communities/{community.slug}/people?role=partner")
+    client.force_login(student)
+    posted = client.post(
+        f"/api/v1/communities/{community.slug}/opportunities",
+        opening,
+        content_type="application/json",
+    )
+    mentoring = client.put(
+        "/api/v1/people/me/mentoring",
+        {"is_mentor": True, "areas": "Careers", "availability": "", "capacity": 1},
+        content_type="application/json",
+    )
+
+    assert made.json()["kind"] == "partner"
+    assert refused.status_code == 403
+    assert [p["distinctions"] for p in listed.json()["items"]] == [["Partner"]]
+    assert posted.status_code == 201
+    assert mentoring.status_code == 403

@@ -1,5 +1,6 @@
 """Every profile field under every visibility setting, against each kind of viewer,
-on the profile page, the API, the directory (display and filters) and the feed."""
+on the profile page, the API, the directory (display and filters), the feed and
+search results (the search page and the search API)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from studyhall.profiles import services
 from studyhall.profiles.models import PROFILE_FIELDS, Follow, Visibility
+from studyhall.search.kinds.people import PERSON, SEARCHED_FIELDS
 from tests.profiles.conftest import MARKERS, expected_visible, fill_profile
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,24 @@ FILTERS = {
     "skills": ("skill", "Skillmarker"),
     "languages": ("language", "languagemarker"),
     "time_zone": ("time_zone", "Pacific/Chatham"),
+}
+
+# The words each field's text is searched by; avatar and achievements have none.
+SEARCH_WORDS = {
+    "pronouns": "zir",
+    "headline": "Headline-Marker",
+    "bio": "Bio-Marker",
+    "interests": "Interestmarker",
+    "skills": "Skillmarker",
+    "objectives": "Objective-Marker",
+    "time_zone": "Chatham",
+    "languages": "Languagemarker",
+    "links": "links-marker",
+}
+# How each field's text may show in a snippet.
+SNIPPET_SIGNS = {
+    **{field: word.split("-")[0].lower() for field, word in SEARCH_WORDS.items()},
+    "links": "links-marker",
 }
 
 
@@ -186,3 +206,55 @@ def test_feed_shows_a_badge_only_to_viewers_the_achievements_setting_allows(
 
         assert ("Badge-Marker" in feed.text) is in_feed, (who, setting)
         assert bool(feed_api) is in_feed, (who, setting)
+
+
+def _search_hits(client: Client, text: str) -> tuple[str, list[dict]]:
+    """Return the search page's list of hits and the search API's people for a text."""
+    page = client.get(reverse("search:results"), {"q": text, "kind": PERSON})
+    assert page.status_code == 200
+    # No list at all when nothing is found.
+    hits = page.text.partition('<ol class="hits"')[2].split("</ol>")[0]
+    api = client.get("/api/v1/search", {"q": text, "kind": PERSON})
+    assert api.status_code == 200
+    return hits, api.json()["items"]
+
+
+@pytest.mark.parametrize("is_public", [False, True], ids=["members", "public"])
+@pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.parametrize("field", PROFILE_FIELDS)
+def test_search_finds_and_shows_a_field_only_to_viewers_the_setting_allows(
+    circle, field, setting, is_public, django_capture_on_commit_callbacks
+):
+    # Indexed first with every field open, then narrowed: the index must follow.
+    everything_public = {f"{name}_visibility": "public" for name in PROFILE_FIELDS}
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_profile(circle.person, **everything_public, is_public=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_profile(circle.person, **_only(field, setting, is_public))
+    profile_url = reverse("accounts:profile", kwargs={"handle": circle.person.handle})
+
+    for who, user in circle.viewers().items():
+        client = _client(user)
+        shown = expected_visible(who, setting, is_public)
+        profile_visible = expected_visible(who, "public", is_public)
+        # Only a field as open as the profile itself is indexed at all.
+        indexed = field in SEARCHED_FIELDS and expected_visible(
+            "stranger" if is_public else "peer", setting, is_public
+        )
+
+        by_name, by_name_api = _search_hits(client, "Pat Person")
+        assert (profile_url in by_name) is profile_visible, (who, field, setting)
+        assert [p["id"] for p in by_name_api] == (
+            [circle.person.pk] if profile_visible else []
+        ), (who, field, setting)
+        if not shown:
+            # Never in a snippet or a title of a hit the viewer gets.
+            sign = SNIPPET_SIGNS.get(field, "marker")
+            assert sign not in by_name.lower(), (who, field, setting)
+            assert sign not in str(by_name_api).lower(), (who, field, setting)
+        if field not in SEARCH_WORDS:
+            continue
+        by_text, by_text_api = _search_hits(client, SEARCH_WORDS[field])
+        found = shown and indexed
+        assert (profile_url in by_text) is found, (who, field, setting)
+        assert bool(by_text_api) is found, (who, field, setting)

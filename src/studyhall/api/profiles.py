@@ -60,7 +60,7 @@ class PersonOut(Schema):
     avatar_url: str | None
     role: str | None = Field(description="Role in the listed community, if any.")
     distinctions: list[str] = Field(
-        default_factory=list, description="Verified: Alum, Expert."
+        default_factory=list, description="Verified: Alum, Expert, Partner."
     )
     is_connection: bool
 
@@ -214,7 +214,7 @@ class NetworkOut(Schema):
 
 
 class DistinctionIn(Schema):
-    kind: str = Field(description="alum or expert.")
+    kind: str = Field(description="alum, expert or partner.")
     note: str = Field("", description="What makes the person one; needed to claim.")
     handle: str = Field(
         "", description="Owners: the member to mark. Leave empty to claim for you."
@@ -743,7 +743,7 @@ def open_mentorship_conversation(request: HttpRequest, mentorship_id: Id) -> Any
     return room_out(room, [other])
 
 
-# --- alumni and experts ---------------------------------------------------------------------
+# --- alumni, experts and partners ---------------------------------------------------------------------
 
 
 def _distinction_out(found: Distinction) -> DistinctionOut:
@@ -762,7 +762,7 @@ def _distinction_out(found: Distinction) -> DistinctionOut:
     auth=SIGNED_IN,
 )
 def list_distinctions(request: HttpRequest, slug: str) -> Any:
-    """The community's verified alumni and experts, your own claims, and (owners)
+    """The community's verified alumni, experts and partners, your own claims, and (owners)
     every claim waiting for verification."""
     user = viewer(request)
     page = selectors.distinctions_page(user, visible_community(user, slug))
@@ -776,7 +776,7 @@ def list_distinctions(request: HttpRequest, slug: str) -> Any:
     auth=SIGNED_IN,
 )
 def add_distinction(request: HttpRequest, slug: str, payload: DistinctionIn) -> Any:
-    """Claim to be an alum or expert (verified by an owner), or, as an owner, mark
+    """Claim to be an alum, expert or partner (verified by an owner), or, as an owner, mark
     a member with `handle`."""
     user = viewer(request)
     community = visible_community(user, slug)
@@ -872,7 +872,8 @@ def _opportunity_out(found: Any) -> OpportunityOut:
     auth=SIGNED_IN,
 )
 def post_opportunity(request: HttpRequest, slug: str, payload: OpportunityIn) -> Any:
-    """Post an opportunity; alumni (mentors), instructors and owners may."""
+    """Post an opportunity; mentors, instructors, owners and verified alumni,
+    experts and partners may."""
     user = viewer(request)
     community = visible_community(user, slug)
     found = services.post_opportunity(user, community, **payload.model_dump())

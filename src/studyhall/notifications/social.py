@@ -327,7 +327,7 @@ def notify_mentorship(
 def notify_distinction(
     recipient_id: int, type: str, payload: dict[str, Any], actor_id: int | None
 ) -> Notification | None:
-    """Tell a community's owners someone claims to be an alum or expert, or tell
+    """Tell a community's owners someone claims to be an alum, expert or partner, or tell
     the person whether their claim was verified."""
     found = (
         Distinction.objects.select_related("user", "community")

@@ -116,11 +116,13 @@ class DistinctionClaimForm(forms.Form):
         label="What makes you one",
         strip=False,
         error_messages={
-            "required": "Say what makes you one, such as your class year or your field."
+            "required": "Say what makes you one, such as your class year, your "
+            "field or the organisation you represent."
         },
         max_length=600,
-        help_text="Such as your class year, or your field and where you work in it. "
-        "Owners of the community read it before they verify.",
+        help_text="Such as your class year, your field and where you work in it, "
+        "or the employer or lab you represent as a partner. Owners of the "
+        "community read it before they verify.",
     )
 
 

@@ -411,16 +411,18 @@ class Bookmark(models.Model):
 
 
 class Distinction(models.Model):
-    """A person known in a community as an alum or an expert.
+    """A person known in a community as an alum, an expert or a partner.
 
     Granted by the community's owners, or claimed by the person with a note
-    (such as "class of 2021") and shown only once an owner verified it.
-    Verified, it is a role badge and lets the person mentor and post openings.
+    (such as "class of 2021" or "recruiter at Acme Labs") and shown only once
+    an owner verified it. Verified, it is a role badge and lets the person post
+    openings; alumni and experts may also mentor (see policy).
     """
 
     class Kind(models.TextChoices):
         ALUM = "alum", "Alum"
         EXPERT = "expert", "Expert"
+        PARTNER = "partner", "Partner"
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", "Waiting for verification"
@@ -461,3 +463,9 @@ class Distinction(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def kind_phrase(self) -> str:
+        """The kind with its article: "an alum", "an expert", "a partner"."""
+        label = self.get_kind_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"

@@ -119,7 +119,7 @@ def _tags_by_user(user_ids: list[int]) -> dict[int, dict[str, list[str]]]:
 def _distinctions_by_user(
     viewer: Any, user_ids: list[int], community_ids: list[int] | None = None
 ) -> dict[int, list[str]]:
-    """Return "Alum" / "Expert" for each person verified as one in a community the
+    """Return "Alum" / "Expert" / "Partner" for each person verified as one in a community the
     viewer may see (or in one of `community_ids`), one query."""
     rows = policy.visible(
         viewer,

@@ -621,13 +621,14 @@ def mentorship_answer(request: AuthedRequest, mentorship_id: int) -> HttpRespons
     return redirect("profiles:mentorship-detail", mentorship_id=mentorship.pk)
 
 
-# --- alumni and experts ---------------------------------------------------------------
+# --- alumni, experts and partners ---------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def distinctions(request: AuthedRequest, slug: str) -> HttpResponse:
-    """Claim to be an alum or expert here; owners mark members and verify claims."""
+    """Claim to be an alum, expert or partner here; owners mark members and verify
+    claims."""
     community = visible_community(request.user, slug)
     sent = request.POST.get("form") if request.method == "POST" else None
     # Prefixed, so the two forms' fields keep apart ids on one page.
@@ -651,8 +652,7 @@ def distinctions(request: AuthedRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{found.user.display_name} is now shown as "
-                    f"{'an alum' if found.kind == 'alum' else 'an expert'}."
+                    f"{found.user.display_name} is now shown as {found.kind_phrase}."
                     if found.is_verified
                     else "Your claim went to the community's owners.",
                 )
@@ -690,7 +690,7 @@ def _save_distinction(
 @login_required
 @require_POST
 def distinction_decide(request: AuthedRequest, distinction_id: int) -> HttpResponse:
-    """Verify, reject or remove one alum or expert distinction."""
+    """Verify, reject or remove one alum, expert or partner distinction."""
     found = selectors.visible_distinction(request.user, distinction_id)
     action = request.POST.get("action")
     try:
@@ -741,7 +741,8 @@ def opportunity_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = visible_community(request.user, slug)
     if not policy.can(request.user, Action.POST_OPPORTUNITY, community):
         raise PermissionDenied(
-            "Only alumni, mentors and instructors can post opportunities here."
+            "Only alumni, experts, partners, mentors and instructors can post "
+            "opportunities here."
         )
     form = OpportunityForm(request.POST or None)
     status = 200

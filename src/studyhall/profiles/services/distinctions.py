@@ -1,4 +1,5 @@
-"""Alum and expert distinctions: claimed by a member, granted or verified by owners."""
+"""Alum, expert and partner distinctions: claimed by a member, granted or verified
+by owners."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ NOTE_MAX_LENGTH = 300
 def _clean(kind: str, note: str, *, note_required: bool) -> str:
     errors: dict[str, list[str]] = {}
     if kind not in Distinction.Kind.values:
-        errors["kind"] = ["Choose alum or expert."]
+        errors["kind"] = ["Choose alum, expert or partner."]
     note = " ".join(clean_text(note or "").split())
     if note_required and not note:
         errors["note"] = [
-            "Say what makes you one, such as your class year or your field."
+            "Say what makes you one, such as your class year, your field or "
+            "the organisation you represent."
         ]
     elif len(note) > NOTE_MAX_LENGTH:
         errors["note"] = [f"Use at most {NOTE_MAX_LENGTH} characters."]
@@ -43,7 +45,8 @@ def _forget(person: User) -> None:
 def claim_distinction(
     user: User, community: Community, *, kind: str, note: str
 ) -> Distinction:
-    """Claim to be an alum or expert of a community the person is a member of.
+    """Claim to be an alum, expert or partner of a community the person is a member
+    of.
 
     The claim waits for an owner's verification; an owner's own claim is
     verified at once. A rejected claim may be made again with a new note.
@@ -93,7 +96,8 @@ def claim_distinction(
 def grant_distinction(
     actor: User, community: Community, person: User, *, kind: str, note: str = ""
 ) -> Distinction:
-    """Mark an active member as an alum or expert (owners); verifies any claim."""
+    """Mark an active member as an alum, expert or partner (owners); verifies any
+    claim."""
     if not policy.can(actor, Action.GRANT_DISTINCTION, community):
         raise PermissionDenied("Only the community's owners can do that.")
     note = _clean(kind, note, note_required=False)

@@ -30,12 +30,14 @@ def post_opportunity(
     deadline: date | None,
     tags: str = "",
 ) -> Opportunity:
-    """Post an opportunity to a community's board; needs a mentoring or teaching role."""
+    """Post an opportunity to a community's board; needs a mentoring or teaching
+    role, or a verified alum, expert or partner distinction."""
     if not policy.can(user, Action.VIEW, community):
         raise Http404("No such community.")
     if not policy.can(user, Action.POST_OPPORTUNITY, community):
         raise PermissionDenied(
-            "Only alumni, mentors and instructors can post opportunities here."
+            "Only alumni, experts, partners, mentors and instructors can post "
+            "opportunities here."
         )
     errors: dict[str, list[str]] = {}
     title = " ".join(clean_text(title or "").split())
