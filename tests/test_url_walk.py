@@ -292,6 +292,11 @@ def paths(world: dict[str, Any]) -> list[str]:
                     concrete(route.replace("<int:pk>", str(message.pk)), args)
                 )
             continue
+        if "<int:pk>" in route and route.startswith("portfolio/"):
+            result.append(
+                concrete(route.replace("<int:pk>", str(world["item"].pk)), args)
+            )
+            continue
         if "<int:pk>" in route and route.startswith("t/"):
             result.append(
                 concrete(route.replace("<int:pk>", str(world["anon"].pk)), args)
