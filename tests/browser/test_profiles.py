@@ -133,7 +133,7 @@ def test_claim_an_alum_badge_and_have_an_owner_verify_it(new_page):
     me = new_page()
     log_in(me, learner.email)
     visit(me, f"/c/{community.slug}/people/")
-    click_through(me, me.get_by_role("link", name="Alumni and experts"))
+    click_through(me, me.get_by_role("link", name="Alumni, experts and partners"))
     me.get_by_label("I am").select_option("alum")
     click_through(me, me.get_by_role("button", name="Send for verification"))
     expect(me.get_by_text("Say what makes you one")).to_be_visible()
