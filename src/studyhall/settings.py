@@ -144,6 +144,8 @@ TEMPLATES = [
                 "studyhall.core.context_processors.site",
                 "studyhall.notifications.context_processors.bell",
             ],
+            # {% url %} remembered per process (core/urls.py).
+            "builtins": ["studyhall.core.templatetags.cached_url"],
         },
     },
 ]

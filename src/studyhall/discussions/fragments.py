@@ -25,10 +25,10 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from studyhall.core.urls import reverse_cached
 from studyhall.discussions.models import Thread
 from studyhall.discussions.selectors import PostView
 
@@ -120,7 +120,7 @@ class Surroundings:
             thread=thread,
             page_number=page_number,
             can_reply=can_reply,
-            profile_url=reverse("accounts:profile", args=[HANDLE]),
+            profile_url=reverse_cached("accounts:profile", args=[HANDLE]),
             time_zone=timezone.get_current_timezone_name(),
             language=translation.get_language() or "",
         )
