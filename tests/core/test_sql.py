@@ -89,3 +89,56 @@ def test_prepared_query_refuses_a_value_it_does_not_compare():
 
     with pytest.raises(ValueError, match="low"):
         prepared(low=1)
+
+
+def test_prepared_query_compares_text_and_instants(django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ada = UserFactory(display_name="Ada")
+    UserFactory(display_name="Bo")
+    joined = User.objects.get(pk=ada.pk).date_joined
+    prepared = sql.Prepared(
+        lambda name, since: User.objects.filter(
+            display_name=name, date_joined__gte=since
+        ).order_by("pk")
+    )
+    before = joined - timedelta(seconds=1)
+
+    assert [u.pk for u in prepared(name="Ada", since=before)] == [ada.pk]
+    with django_assert_num_queries(1):
+        assert prepared(name="Bo", since=joined + timedelta(days=1)) == []
+    assert prepared(name="Zed", since=before) == []
+    assert [u.pk for u in prepared(name="Ada", since=joined)] == [ada.pk]
+    # The same answers as the queryset, for text that looks like SQL too.
+    for name in ("Ada", "Ada' OR '1'='1", ""):
+        expected = list(User.objects.filter(display_name=name, date_joined__gte=before))
+        assert prepared(name=name, since=before) == expected
+    assert prepared(name="Ada", since=timezone.now() + timedelta(days=1)) == []
+
+
+def test_prepared_query_refuses_a_value_of_another_kind():
+    prepared = sql.Prepared(lambda name: User.objects.filter(display_name=name))
+    prepared(name="Ada")
+
+    with pytest.raises(TypeError):
+        prepared(name=1)
+    with pytest.raises(TypeError):
+        prepared(name=None)
+
+
+def test_prepared_query_refuses_values_it_cannot_stand_in_for():
+    with pytest.raises(TypeError):
+        sql.Prepared(lambda flag: User.objects.filter(is_active=flag))(flag=True)
+    with pytest.raises(TypeError):
+        sql.Prepared(lambda pk: User.objects.filter(pk=pk))(pk=None)
+
+
+def test_prepared_query_refuses_text_it_only_matches_as_a_pattern():
+    prepared = sql.Prepared(
+        lambda name: User.objects.filter(display_name__contains=name)
+    )
+
+    with pytest.raises(ValueError, match="name"):
+        prepared(name="Ad")

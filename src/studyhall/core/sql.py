@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -71,38 +72,90 @@ def forget() -> None:
 
 
 # Stand-ins for a prepared query's values while it compiles, each found again
-# among the compiled parameters: integers no real id or number reaches, yet
+# among the compiled parameters. Integers no real id or number reaches, yet
 # within an integer column's range (the ORM folds out-of-range comparisons
-# into constants).
+# into constants); text no real value holds; instants no real one reaches.
 _SENTINEL = 2_146_000_000
+_TEXT_STAND_IN = "\u2063studyhall-prepared-stand-in-{}\u2063"
+_INSTANT_STAND_IN = datetime(2998, 7, 9, 10, 11, 12, 345000, tzinfo=UTC)
+
+
+def _stand_in(i: int, name: str, value: Any) -> Any:
+    """Return a stand-in of the same kind as `value`, the i-th of the query."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"prepared value {name!r} must be an integer, text or datetime")
+    if isinstance(value, int):
+        return _SENTINEL + i
+    if isinstance(value, str):
+        return _TEXT_STAND_IN.format(i)
+    if isinstance(value, datetime):
+        return _INSTANT_STAND_IN + timedelta(microseconds=i)
+    raise TypeError(f"prepared value {name!r} must be an integer, text or datetime")
+
+
+def _as_instant(value: Any) -> Any:
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    return value
+
+
+def _kind(param: Any) -> type:
+    """The kind of a compiled parameter (drivers may wrap integers, e.g. Int4)."""
+    if isinstance(param, bool):
+        return bool
+    for kind in (int, str, datetime):
+        if isinstance(param, kind):
+            return kind
+    return type(param)
+
+
+def _instant_adapter(ops: Any) -> Callable[[Any], Any]:
+    def adapt(value: Any) -> Any:
+        return ops.adapt_datetimefield_value(_as_instant(value))
+
+    return adapt
 
 
 class Prepared:
     """A query of fixed shape, built and compiled once, run with new values.
 
-    `build` takes integer keyword arguments and returns the queryset; it is
-    called once, with stand-ins whose places among the compiled parameters
-    are noted. Each call then runs the same SQL with the real values and
-    returns the rows as the queryset would (model instances with their
-    select_related rows, or values). Values must only ever be compared (not
-    tested for None or put in lists), so the SQL is the same for any values;
-    building refuses a value it cannot find again.
+    `build` takes keyword arguments (integers, text or aware datetimes) and
+    returns the queryset; it is called once, with stand-ins of the same kinds
+    whose places among the compiled parameters are noted. Each call then runs
+    the same SQL with the real values and returns the rows as the queryset
+    would (model instances with their select_related rows, or values). Values
+    must only ever be compared for equality or order (not tested for None,
+    put in lists, or matched as patterns), so the SQL is the same for any
+    values; building refuses a value it cannot find again, and a call refuses
+    a value of another kind than the one the query was compiled with.
     """
 
     def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
         self.build = build
         self._compiled: _Compiled | None = None
 
-    def __call__(self, **values: int) -> list[Any]:
+    def __call__(self, **values: Any) -> list[Any]:
         compiled = self._compiled
         if compiled is None:
             # Two threads may both compile at first; either result is right.
-            compiled = self._compiled = _Compiled.of(self.build, sorted(values))
+            compiled = self._compiled = _Compiled.of(self.build, values)
         return compiled.run(values)
 
     def forget(self) -> None:
         """Compile again on the next call (tests that switch databases)."""
         self._compiled = None
+
+
+def _as_int(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    return int(value)
+
+
+def _as_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return str(value)
 
 
 class _Compiled:
@@ -111,31 +164,52 @@ class _Compiled:
         self.compiler = compiler
         self.sql = sql
         self.params: list[Any] = []
-        self.places: dict[int, str] = {}
+        # Parameter index -> (value name, how a real value becomes the parameter)
+        self.places: dict[int, tuple[str, Callable[[Any], Any]]] = {}
 
     @classmethod
-    def of(cls, build: Callable[..., QuerySet[Any]], names: list[str]) -> _Compiled:
-        stand_ins = {name: _SENTINEL + i for i, name in enumerate(names)}
+    def of(
+        cls, build: Callable[..., QuerySet[Any]], values: dict[str, Any]
+    ) -> _Compiled:
+        names = sorted(values)
+        stand_ins = {
+            name: _stand_in(i, name, values[name]) for i, name in enumerate(names)
+        }
         queryset = build(**stand_ins)
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         compiled = cls(queryset, compiler, sql)
-        by_value = {v: k for k, v in stand_ins.items()}
+        ops = connections[queryset.db].ops
+        # Each stand-in as the compiled parameters may hold it: integers and
+        # text as they are, instants as the database's adapter writes them.
+        found: dict[tuple[type, Any], tuple[str, Callable[[Any], Any]]] = {}
+        for name, stand_in in stand_ins.items():
+            if isinstance(stand_in, datetime):
+                adapt = _instant_adapter(ops)
+                found[(datetime, stand_in)] = (name, _as_instant)
+                adapted = adapt(stand_in)
+                found[(_kind(adapted), adapted)] = (name, adapt)
+            elif isinstance(stand_in, int):
+                found[(int, stand_in)] = (name, _as_int)
+            else:
+                found[(str, stand_in)] = (name, _as_text)
         compiled.params = list(params)
-        compiled.places = {
-            i: by_value[p]
-            for i, p in enumerate(params)
-            if isinstance(p, int) and p in by_value
-        }
-        missing = set(names) - set(compiled.places.values())
+        for i, p in enumerate(params):
+            try:
+                place = found.get((_kind(p), p))
+            except TypeError:  # an unhashable parameter is never a stand-in
+                continue
+            if place is not None:
+                compiled.places[i] = place
+        missing = set(names) - {name for name, _ in compiled.places.values()}
         if missing:
             raise ValueError(f"prepared query does not compare {sorted(missing)}")
         return compiled
 
-    def run(self, values: dict[str, int]) -> list[Any]:
+    def run(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
-        for i, name in self.places.items():
-            params[i] = int(values[name])
+        for i, (name, convert) in self.places.items():
+            params[i] = convert(values[name])
         answer = (self.sql, tuple(params))
         first = self.compiler
         queryset = self.queryset.all()  # a clone with no results yet
