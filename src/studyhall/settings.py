@@ -301,6 +301,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # HTTPS=1 when the site is served over TLS (behind a proxy that sets
 # X-Forwarded-Proto): secure cookies, HSTS and redirects to https.
 HTTPS = env_bool("HTTPS", False)
+# Django's database sessions, looked up with a compiled query (accounts/sessions.py).
+SESSION_ENGINE = "studyhall.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from studyhall.accounts.models import User
+from studyhall.core.sql import Prepared
+
+# The signed-in person of every request, by id: compiled once (core/sql.py).
+_by_id = Prepared(lambda pk: User._default_manager.filter(pk=pk))
 
 
 class EmailBackend(ModelBackend):
@@ -30,3 +34,13 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """Return the active person with this id, as Django's backend does."""
+        if isinstance(user_id, bool) or not isinstance(user_id, int):
+            return super().get_user(user_id)  # type: ignore[no-any-return]
+        found = _by_id(pk=user_id)
+        if not found:
+            return None
+        user: User = found[0]
+        return user if self.user_can_authenticate(user) else None
