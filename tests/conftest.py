@@ -48,7 +48,10 @@ def _fresh_cache() -> Any:
     """Each test starts with an empty cache (fragments, throttles)."""
     from django.core.cache import cache
 
+    from studyhall.discussions import fragments
+
     cache.clear()
+    fragments.forget()
     yield
 
 

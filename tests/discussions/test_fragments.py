@@ -94,3 +94,88 @@ def test_a_second_view_renders_no_post_template(client, community, student, ment
     # The mentor's cards were all cached; the student's differ (reaction
     # buttons on others' posts, Edit on their own), so only theirs render.
     assert render.call_count == 4
+
+
+def test_copies_in_the_process_expire_and_are_bounded(
+    client, community, student, mentor, monkeypatch
+):
+    from django.core.cache import cache
+
+    thread = ask(student, community)
+    answer(mentor, thread)
+    clock = [1000.0]
+    monkeypatch.setattr(fragments.time, "monotonic", lambda: clock[0])
+    page(client, thread, mentor)
+    assert len(fragments._local) == 2
+
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as shared:
+        page(client, thread, mentor)
+        assert shared.call_count == 0  # served from the process's copies
+        clock[0] += fragments.LOCAL_SECONDS
+        page(client, thread, mentor)
+        assert shared.call_count == 1  # expired: asked the shared cache again
+
+    monkeypatch.setattr(fragments, "LOCAL_ENTRIES", 1)
+    clock[0] += fragments.LOCAL_SECONDS
+    page(client, thread, mentor)
+    assert len(fragments._local) == 1
+
+
+def test_forgetting_a_post_removes_every_fragment_of_it(
+    client, community, student, mentor, instructor
+):
+    from django.core.cache import cache
+
+    thread = ask(student, community)
+    reply = answer(mentor, thread)
+    for viewer in (student, mentor, instructor, None):
+        page(client, thread, viewer)
+    count = cache.get(f"{fragments.COUNT_PREFIX}{reply.pk}")
+    assert count >= 3
+    slots = [f"{fragments.SLOT_PREFIX}{reply.pk}:{n}" for n in range(count)]
+    keys = list(cache.get_many(slots).values())
+    assert len(keys) == count and all(cache.get(k) for k in keys)
+
+    fragments.forget_posts([reply.pk])
+
+    assert cache.get_many([*keys, *slots]) == {}
+    assert not fragments._local
+    # The opening post's fragments stay.
+    opening = cache.get(f"{fragments.COUNT_PREFIX}{thread.posts.get(number=1).pk}")
+    assert opening >= 3
+
+
+def test_a_post_beyond_the_index_limit_is_kept_only_in_the_process(
+    client, community, student, mentor, instructor, monkeypatch
+):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(fragments, "INDEXED_PER_POST", 1)
+    thread = ask(student, community)
+    reply = answer(mentor, thread, body="Only words")
+    page(client, thread, student)
+    page(client, thread, instructor)
+
+    slot = cache.get(f"{fragments.SLOT_PREFIX}{reply.pk}:0")
+    assert cache.get(f"{fragments.SLOT_PREFIX}{reply.pk}:1") is None
+    fragments.forget_posts([reply.pk])
+    assert cache.get(slot) is None
+    # Nothing of the post is left anywhere, and pages still render it.
+    assert "Only words" in page(client, thread, student).content.decode()
+
+
+def test_deleting_a_post_removes_its_fragments(
+    client, community, student, mentor, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    thread = ask(student, community)
+    reply = answer(mentor, thread, body="Soon gone words")
+    page(client, thread, student)
+    slot = cache.get(f"{fragments.SLOT_PREFIX}{reply.pk}:0")
+    assert "Soon gone words" in cache.get(slot)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_post(mentor, reply)
+
+    assert cache.get(slot) is None

@@ -314,3 +314,57 @@ def test_privacy_page_is_generated_from_settings(client, settings):
 
     assert "You have 30 days" in html
     assert "Anyone with a verified email address can create" in html
+
+
+def _cached_text():
+    """Every value in the shared cache and the process's fragment copies."""
+    from django.core.cache import cache
+
+    from studyhall.discussions import fragments
+
+    texts = [fragment for _, fragment in fragments._local.values()]
+    backend = cache._cache  # the backend's own store: locmem dict or Redis client
+    if isinstance(backend, dict):
+        keys = [key.split(":", 2)[2] for key in backend]
+    else:
+        client = backend.get_client()
+        keys = [
+            key.decode().split(":", 2)[2]
+            for key in client.scan_iter(match=f"{cache.key_prefix}:*")
+        ]
+    texts.extend(str(value) for value in cache.get_many(keys).values())
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("erase", [True, False])
+def test_erasing_removes_the_persons_cached_post_html(
+    client,
+    community,
+    person,
+    history,
+    other_student,
+    erase,
+    django_capture_on_commit_callbacks,
+):
+    handle = person.handle
+    own = history["own"]
+    quoting = answer(
+        other_student, own, body="Quoting", reply_to=own.posts.get(number=1)
+    )
+    for thread in (own, history["other"]):
+        for viewer in (other_student, person):
+            client.force_login(viewer)
+            page = client.get(reverse("discussions:thread-detail", args=[thread.pk]))
+            assert NAME in page.content.decode()
+    assert NAME in _cached_text() and TEXT in _cached_text()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_account(person, erase_content=erase)
+
+    left = _cached_text()
+    needles = [NAME, handle] + ([TEXT] if erase else [])
+    assert [n for n in needles if n in left] == []
+    client.force_login(other_student)
+    page = client.get(reverse("discussions:thread-detail", args=[own.pk]))
+    assert "Quoting" in page.content.decode() and quoting.pk
+    assert NAME not in page.content.decode()

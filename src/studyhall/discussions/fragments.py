@@ -11,14 +11,26 @@ own card: nothing can be added to the markup without also entering the key.
 The CSRF token is secret to one browser session, so cards carry a placeholder
 that is swapped for the viewer's token after the cache read.
 
-See docs/decisions/0002-thread-page-speed.md for the figures behind this.
+Each process also keeps copies of the fragments it served last (up to
+`LOCAL_ENTRIES`) in front of the shared cache, for at most `LOCAL_SECONDS`:
+a copy is never older than that, so a post erased elsewhere leaves every
+process's memory within that time. The shared cache keeps, for each post, an
+index of its fragments' keys (up to `INDEXED_PER_POST`; a post's further
+variants are kept only in the process), so `forget_posts` can remove every
+fragment of a post when its text is erased or its author's name changes.
+
+See docs/decisions/0002-thread-page-speed.md and
+0007-thread-page-requests.md for the figures behind this.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.cache import cache
@@ -36,6 +48,18 @@ CSRF_PLACEHOLDER = "\x00csrf\x00"
 TEMPLATE = "discussions/post.html"
 KEY_PREFIX = "post-card:2:"
 TIMEOUT = 60 * 60 * 24
+LOCAL_ENTRIES = 4096
+LOCAL_SECONDS = 300
+INDEXED_PER_POST = 200
+COUNT_PREFIX = "post-card-count:"  # how many of a post's fragments are indexed
+SLOT_PREFIX = "post-card-slot:"  # post id and slot number -> a fragment's key
+# The index outlives every fragment it names: refreshed on each new fragment.
+INDEX_TIMEOUT = TIMEOUT * 2
+
+# key -> (monotonic time the copy expires, fragment); oldest first, so expired
+# copies are always at the front.
+_local: OrderedDict[str, tuple[float, str]] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,16 +234,91 @@ def render_posts(
     around = Surroundings.of(thread, page_number=page_number, can_reply=can_reply)
     cards = [card_for(pv, around) for pv in posts]
     keys = [card.key() for card in cards]
-    found = cache.get_many(keys)
-    missing = {}
-    html = []
-    for card, key in zip(cards, keys, strict=True):
+    now = time.monotonic()
+    html: list[str | None] = []
+    with _local_lock:
+        while _local and next(iter(_local.values()))[0] <= now:
+            _local.popitem(last=False)
+        for key in keys:
+            entry = _local.get(key)
+            html.append(entry[1] if entry is not None else None)
+    wanted = [key for key, f in zip(keys, html, strict=True) if f is None]
+    found = cache.get_many(wanted) if wanted else {}
+    missing: dict[str, tuple[int, str]] = {}
+    fresh: dict[str, str] = {}
+    for i, (card, key) in enumerate(zip(cards, keys, strict=True)):
+        if html[i] is not None:
+            continue
         fragment = found.get(key)
         if fragment is None:
             fragment = render_card(card)
-            missing[key] = fragment
-        html.append(fragment)
+            missing[key] = (card.id, fragment)
+        fresh[key] = fragment
+        html[i] = fragment
     if missing:
-        cache.set_many(missing, TIMEOUT)
-    token = get_token(request) if any(CSRF_PLACEHOLDER in f for f in html) else ""
-    return [mark_safe(f.replace(CSRF_PLACEHOLDER, token)) for f in html]
+        _store(missing)
+    if fresh:
+        expires = now + LOCAL_SECONDS
+        with _local_lock:
+            for key, fragment in fresh.items():
+                _local.pop(key, None)
+                _local[key] = (expires, fragment)
+            while len(_local) > LOCAL_ENTRIES:
+                _local.popitem(last=False)
+    done = [f or "" for f in html]
+    token = get_token(request) if any(CSRF_PLACEHOLDER in f for f in done) else ""
+    return [mark_safe(f.replace(CSRF_PLACEHOLDER, token)) for f in done]
+
+
+def _store(rendered: dict[str, tuple[int, str]]) -> None:
+    """Put new fragments in the shared cache, each named in its post's index.
+
+    A post with `INDEXED_PER_POST` fragments indexed already gets no more in
+    the shared cache (only the process's own copy), so every fragment there
+    can be found and removed by `forget_posts`.
+    """
+    shared: dict[str, str] = {}
+    slots: dict[str, str] = {}
+    for key, (post_id, fragment) in rendered.items():
+        counter = f"{COUNT_PREFIX}{post_id}"
+        cache.add(counter, 0, INDEX_TIMEOUT)
+        try:
+            slot = cache.incr(counter) - 1
+        except ValueError:  # evicted between add and incr: index it next time
+            continue
+        cache.touch(counter, INDEX_TIMEOUT)
+        if slot >= INDEXED_PER_POST:
+            continue
+        slots[f"{SLOT_PREFIX}{post_id}:{slot}"] = key
+        shared[key] = fragment
+    if slots:
+        # The index first: a fragment is never in the cache unnamed.
+        cache.set_many(slots, INDEX_TIMEOUT)
+        cache.set_many(shared, TIMEOUT)
+
+
+def forget_posts(post_ids: Iterable[int]) -> None:
+    """Remove every cached fragment of these posts (erased text, a changed name).
+
+    Clears this process's copies too; other processes' copies expire within
+    `LOCAL_SECONDS`.
+    """
+    ids = sorted(set(post_ids))
+    forget()
+    if not ids:
+        return
+    counters = [f"{COUNT_PREFIX}{pk}" for pk in ids]
+    counts = cache.get_many(counters)
+    slots = [
+        f"{SLOT_PREFIX}{pk}:{n}"
+        for pk in ids
+        for n in range(min(int(counts.get(f"{COUNT_PREFIX}{pk}", 0)), INDEXED_PER_POST))
+    ]
+    keys = list(cache.get_many(slots).values()) if slots else []
+    cache.delete_many([*keys, *slots, *counters])
+
+
+def forget() -> None:
+    """Drop this process's copies of fragments (tests; erasure)."""
+    with _local_lock:
+        _local.clear()

@@ -398,6 +398,8 @@ def delete_post(actor: User, post: Post) -> Post:
         post.deleted_at = now
         post.deleted_by = actor
         post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+        # The post's text leaves the fragment cache, not only its pages.
+        transaction.on_commit(lambda: _forget_fragments([post.pk]))
         if post.is_opening:
             thread.is_deleted = True
             thread.save(update_fields=["is_deleted"])
@@ -422,6 +424,12 @@ def delete_post(actor: User, post: Post) -> Post:
             actor=actor,
         )
     return post
+
+
+def _forget_fragments(post_ids: list[int]) -> None:
+    from studyhall.discussions import fragments
+
+    fragments.forget_posts(post_ids)
 
 
 def _refresh_endorsed(thread: Thread) -> None:

@@ -423,6 +423,7 @@ def delete_account(user: User, *, erase_content: bool) -> None:
     keep their references.
     """
     with transaction.atomic():
+        _forget_fragments_on_commit(user)
         if erase_content:
             _erase_content(user)
         keys = list(
@@ -463,6 +464,20 @@ def delete_account(user: User, *, erase_content: bool) -> None:
         user.save()
         _scrub_events(user, erase_content=erase_content)
         _refresh_search(user)
+
+
+def _forget_fragments_on_commit(user: User) -> None:
+    """Once the erasure is committed, remove the cached HTML of every post that
+    shows the person's text or name: their own posts, replies naming them as
+    the author replied to, posts they endorsed (discussions.fragments)."""
+    from studyhall.discussions import fragments
+
+    post_ids = list(
+        Post.objects.filter(
+            Q(author=user) | Q(reply_to__author=user) | Q(endorsed_by=user)
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: fragments.forget_posts(post_ids))
 
 
 def _remove_rows(user: User, rows: list[tuple[str, str]]) -> None:
