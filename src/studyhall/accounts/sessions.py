@@ -32,7 +32,7 @@ class SessionStore(DatabaseStore):
         if key is None:
             return None  # no session row has no key
         if self.model is not Session:
-            return super()._get_session_from_db()
+            return super()._get_session_from_db()  # type: ignore[misc]
         found = _unexpired(key=key, now=timezone.now())
         if not found:
             self._session_key = None
