@@ -756,6 +756,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="load per page")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--port", type=int, default=0, help="the server's port (default: a free one)"
+    )
     parser.add_argument("--replies", type=int, default=300)
     parser.add_argument("--threads", type=int, default=10_000)
     parser.add_argument(
@@ -854,7 +857,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine: {describe_machine()}")
         print(f"load average before: {load_average()} (other work on the machine)")
         seeded = prepare(args, tmp, env)
-        port = free_port()
+        port = args.port or free_port()
         base = f"http://127.0.0.1:{port}"
         log = tmp / "server.log"
         server = start_server(port, env, log)
