@@ -62,3 +62,64 @@ def no_line_gives_away_a_suppressed_figure(report: Any) -> bool:
         if not total.is_suppressed and len(hidden) == 1:
             return False
     return True
+
+
+def grow(community: Any, room: Any, n: int) -> None:
+    """Add n learners, each with a question, a reply and a chat message, spread
+    over the period (in bulk: the query count must not depend on how)."""
+    from studyhall.communities.models import Membership
+    from tests.factories import UserFactory
+
+    people = UserFactory.create_batch(n)
+    Membership.objects.bulk_create(
+        Membership(community=community, user=p, role="student") for p in people
+    )
+    now = timezone.now()
+    threads = Thread.objects.bulk_create(
+        Thread(
+            community=community,
+            author=p,
+            title=f"Grown question {i}",
+            created_at=now - timedelta(days=i % 80),
+        )
+        for i, p in enumerate(people)
+    )
+    posts = []
+    for i, (p, t) in enumerate(zip(people, threads, strict=True)):
+        at = now - timedelta(days=i % 80)
+        posts.append(
+            Post(
+                thread=t,
+                community=community,
+                author=p,
+                number=1,
+                body="q",
+                body_html="<p>q</p>",
+                created_at=at,
+                is_anonymous=i % 7 == 0,
+            )
+        )
+        posts.append(
+            Post(
+                thread=threads[0],
+                community=community,
+                author=p,
+                number=i + 2,
+                body="a",
+                body_html="<p>a</p>",
+                created_at=at,
+            )
+        )
+    Post.objects.bulk_create(posts)
+    base = 1000 + Message.objects.filter(room=room).count()
+    Message.objects.bulk_create(
+        Message(
+            room=room,
+            author=p,
+            number=base + i,
+            body="m",
+            body_html="m",
+            created_at=now - timedelta(days=i % 80),
+        )
+        for i, p in enumerate(people)
+    )
