@@ -385,15 +385,23 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
     return role in allowed
 
 
+def analytics_roles(community: Community) -> frozenset[Role]:
+    """Return the roles that may see the community's analytics: owners and
+    instructors always, moderators and mentors where its settings allow."""
+    return TEACHING_ROLES | {
+        role
+        for role, allowed in (
+            (Role.MODERATOR, community.analytics_moderators),
+            (Role.MENTOR, community.analytics_mentors),
+        )
+        if allowed
+    }
+
+
 def _may_see_analytics(role: Role, action: Action, community: Community) -> bool:
-    """Answer the analytics actions: owners and instructors always see them,
-    moderators and mentors only where the community's settings allow, and
-    learners' names only where the community shows them (issue 7)."""
-    allowed = (
-        role in TEACHING_ROLES
-        or (role is Role.MODERATOR and community.analytics_moderators)
-        or (role is Role.MENTOR and community.analytics_mentors)
-    )
+    """Answer the analytics actions (issue 7); learners' names only where the
+    community shows them."""
+    allowed = role in analytics_roles(community)
     if action is Action.SEE_ANALYTICS_NAMES:
         return allowed and community.analytics_show_names
     return allowed
