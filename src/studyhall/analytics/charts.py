@@ -108,7 +108,9 @@ def _chart(
         for f in range(5)
     ]
     x_labels = [
-        XLabel(x=round(LEFT + i * slot + slot / 2, 1), text=f"{w.start:%-d %b}")
+        XLabel(
+            x=round(LEFT + i * slot + slot / 2, 1), text=f"{w.start.day} {w.start:%b}"
+        )
         for i, w in enumerate(weeks)
         if i % 2 == len(weeks) % 2 or len(weeks) <= 6
     ]

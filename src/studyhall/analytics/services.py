@@ -177,7 +177,7 @@ def community_report(
                 persons[author_id].saw(last)
 
     weeks = [
-        _line(f"Week of {day:%-d %b}", day, series, counts, people_in)
+        _line(f"Week of {day.day} {day:%b}", day, series, counts, people_in)
         for day in week_starts
     ]
     period = _period_line(weeks, series, people_in)
