@@ -4,6 +4,7 @@ with a title, a description and a table of the same figures beside it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from studyhall.analytics.services import SERIES_LABELS, Line, Report
 
@@ -108,9 +109,7 @@ def _chart(
         for f in range(5)
     ]
     x_labels = [
-        XLabel(
-            x=round(LEFT + i * slot + slot / 2, 1), text=f"{w.start.day} {w.start:%b}"
-        )
+        XLabel(x=round(LEFT + i * slot + slot / 2, 1), text=_day(w.start))
         for i, w in enumerate(weeks)
         if i % 2 == len(weeks) % 2 or len(weeks) <= 6
     ]
@@ -132,6 +131,10 @@ def _chart(
         x_labels=x_labels,
         legend=legend,
     )
+
+
+def _day(day: date | None) -> str:
+    return f"{day.day} {day:%b}" if day else ""
 
 
 def participation_chart(report: Report) -> Chart:
