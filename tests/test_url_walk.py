@@ -67,6 +67,10 @@ def world():
         name="Hidden Seminar",
         slug="hidden-seminar",
         anonymity=Community.Anonymity.ANONYMOUS_TO_PEERS,
+        # Mentors see named analytics: the shy person's anonymous posts must
+        # still not be put beside their name there.
+        analytics_show_names=True,
+        analytics_mentors=True,
     )
     people = {
         role: make_member(private, role)
@@ -370,6 +374,8 @@ def test_every_url_answers_without_error_and_hides_private_text(client, world, w
                 "/appeal/",
                 "/moderation/",
                 "/c/hidden-seminar/moderation/",
+                "/c/hidden-seminar/analytics/",
+                "/api/v1/communities/hidden-seminar/analytics",
             )
         )
         shows_posts |= path.rstrip("/") in {

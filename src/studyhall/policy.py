@@ -106,6 +106,8 @@ class Action(enum.Enum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_MODERATION = "manage_moderation"
     LABEL = "label"
+    VIEW_ANALYTICS = "view_analytics"
+    SEE_ANALYTICS_NAMES = "see_analytics_names"
 
 
 STAFF_ROLES = frozenset({Role.OWNER, Role.INSTRUCTOR, Role.MODERATOR})
@@ -371,6 +373,8 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
         return False
     if action is Action.POST_ANONYMOUSLY:
         return _may_post_anonymously(snap, community, None)
+    if action in (Action.VIEW_ANALYTICS, Action.SEE_ANALYTICS_NAMES):
+        return _may_see_analytics(role, action, community)
     allowed = ROLE_MATRIX.get(action)
     if allowed is None:
         raise TypeError(f"no rule for {action} on a community")
@@ -379,6 +383,28 @@ def _can_community(snap: Snapshot, action: Action, community: Community) -> bool
     ):
         return True
     return role in allowed
+
+
+def analytics_roles(community: Community) -> frozenset[Role]:
+    """Return the roles that may see the community's analytics: owners and
+    instructors always, moderators and mentors where its settings allow."""
+    return TEACHING_ROLES | {
+        role
+        for role, allowed in (
+            (Role.MODERATOR, community.analytics_moderators),
+            (Role.MENTOR, community.analytics_mentors),
+        )
+        if allowed
+    }
+
+
+def _may_see_analytics(role: Role, action: Action, community: Community) -> bool:
+    """Answer the analytics actions (issue 7); learners' names only where the
+    community shows them."""
+    allowed = role in analytics_roles(community)
+    if action is Action.SEE_ANALYTICS_NAMES:
+        return allowed and community.analytics_show_names
+    return allowed
 
 
 def _distinctions(snap: Snapshot, kinds: frozenset[str]) -> set[int]:

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "studyhall.moderation",
     "studyhall.security",
     "studyhall.privacy",
+    "studyhall.analytics",
     "studyhall.api",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("studyhall.moderation.urls")),
     path("security/", include("studyhall.security.urls")),
     path("", include("studyhall.privacy.urls")),
+    path("", include("studyhall.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz),

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
+from studyhall.analytics.api import router as analytics_router
 from studyhall.api import (
     accounts,
     chat,
@@ -130,3 +131,4 @@ api.add_router("", profiles.router)
 api.add_router("", search.router)
 api.add_router("", moderation.router)
 api.add_router("", privacy.router)
+api.add_router("", analytics_router)

@@ -21,3 +21,30 @@ class CommunityForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class CommunitySettingsForm(CommunityForm):
+    """The community's settings, with what its educator analytics show."""
+
+    analytics_show_names = forms.BooleanField(
+        required=False,
+        label="Show learners' names in analytics",
+        help_text="Off: learners appear only as counts and numbered rows.",
+    )
+    analytics_include_chat = forms.BooleanField(
+        required=False,
+        label="Count chat messages in analytics",
+        help_text="Only how many, in public rooms; never what they say.",
+    )
+    analytics_min_group = forms.IntegerField(
+        min_value=1,
+        max_value=50,
+        label="Smallest group analytics may describe",
+        help_text="A figure about fewer people than this is suppressed.",
+    )
+    analytics_moderators = forms.BooleanField(
+        required=False, label="Moderators may see analytics"
+    )
+    analytics_mentors = forms.BooleanField(
+        required=False, label="Mentors may see analytics"
+    )

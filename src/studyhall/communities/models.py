@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -56,6 +57,17 @@ class Community(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     member_count = models.PositiveIntegerField(default=0)
     thread_count = models.PositiveIntegerField(default=0)
+    # What the educator analytics show (issue 7): learners by name or only
+    # as pseudonymous rows and counts, chat message counts (never content),
+    # the smallest group a figure may describe, and whether moderators and
+    # mentors may see analytics besides owners and instructors.
+    analytics_show_names = models.BooleanField(default=False)
+    analytics_include_chat = models.BooleanField(default=True)
+    analytics_min_group = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    analytics_moderators = models.BooleanField(default=False)
+    analytics_mentors = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -62,16 +64,50 @@ def create_community(
     return community
 
 
-def update_community(actor: User, community: Community, **fields: str) -> Community:
-    """Change a community's settings; only its owners may."""
+# What each analytics setting is called in the audit log.
+ANALYTICS_SETTINGS = {
+    "analytics_show_names": "learners named",
+    "analytics_include_chat": "chat counted",
+    "analytics_min_group": "smallest group",
+    "analytics_moderators": "moderators see analytics",
+    "analytics_mentors": "mentors see analytics",
+}
+TEXT_SETTINGS = ("name", "description", "kind", "visibility", "joining", "anonymity")
+
+
+def update_community(actor: User, community: Community, **fields: Any) -> Community:
+    """Change a community's settings; only its owners may. A change to what
+    analytics show is recorded in the community's audit log, old and new."""
     if not policy.can(actor, Action.EDIT_COMMUNITY, community):
         raise PermissionDenied("Only the community's owners can change its settings.")
-    for name in ("name", "description", "kind", "visibility", "joining", "anonymity"):
+    for name in TEXT_SETTINGS:
         if name in fields:
             setattr(community, name, clean_text(fields[name]).strip())
+    changes = []
+    for name, label in ANALYTICS_SETTINGS.items():
+        if name in fields and fields[name] != getattr(community, name):
+            old, new = getattr(community, name), fields[name]
+            changes.append(f"{label} {_setting_text(old)} → {_setting_text(new)}")
+            setattr(community, name, new)
     community.full_clean()
-    community.save()
+    with transaction.atomic():
+        community.save()
+        if changes:
+            from studyhall.moderation.models import AuditEntry
+
+            AuditEntry.objects.create(
+                community=community,
+                actor=actor,
+                kind=AuditEntry.Kind.SETTINGS,
+                reason="Analytics settings: " + "; ".join(changes) + ".",
+            )
     return community
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def has_guidelines(community: Community) -> bool:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from studyhall import policy
 from studyhall.communities import selectors, services
-from studyhall.communities.forms import CommunityForm, RoleForm
+from studyhall.communities.forms import CommunityForm, CommunitySettingsForm, RoleForm
 from studyhall.communities.models import Community, Role
 from studyhall.core.errors import DomainError
 from studyhall.core.forms import AuthedRequest, add_service_errors
@@ -206,9 +206,9 @@ def community_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Only the community's owners can change its settings.")
     initial = {
         f: getattr(community, f)
-        for f in ("name", "description", "kind", "visibility", "joining", "anonymity")
+        for f in (*services.TEXT_SETTINGS, *services.ANALYTICS_SETTINGS)
     }
-    form = CommunityForm(request.POST or None, initial=initial)
+    form = CommunitySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_community(request.user, community, **form.cleaned_data)

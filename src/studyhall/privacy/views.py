@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from studyhall import policy
+from studyhall.communities.models import Community, Role
 from studyhall.core.forms import AuthedRequest, add_service_errors
 from studyhall.privacy import services
 from studyhall.privacy.models import AccountDeletion, DataExport
@@ -46,8 +48,32 @@ def privacy_page(request: HttpRequest) -> HttpResponse:
             "creators": settings.COMMUNITY_CREATORS,
             "two_factor_required": settings.TWO_FACTOR_REQUIRED_FOR_STAFF,
             "https": getattr(settings, "SECURE_SSL_REDIRECT", False),
+            "analytics": _analytics_settings(request),
         },
     )
+
+
+def _analytics_settings(request: HttpRequest) -> list[dict[str, object]]:
+    """Return, for each community in the viewer's directory, who sees its
+    analytics and what they show (one query)."""
+    communities = policy.listed(request.user, Community.objects.all()).order_by(
+        "name", "pk"
+    )
+    return [
+        {
+            "community": c,
+            "roles": [r.label for r in Role if r in policy.analytics_roles(c)],
+        }
+        for c in communities.only(
+            "name",
+            "slug",
+            "analytics_show_names",
+            "analytics_include_chat",
+            "analytics_min_group",
+            "analytics_moderators",
+            "analytics_mentors",
+        )
+    ]
 
 
 @never_cache
