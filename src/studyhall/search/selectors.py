@@ -155,10 +155,10 @@ def search(
     if filters.is_empty:
         return Page(items=[], number=1, page_count=1, total=0)
     parsed = q.parse(filters.text)
-    documents = candidates(user, filters)
     if filters.text.strip() and parsed.is_empty:
         return Page(items=[], number=1, page_count=1, total=0)
     if parsed.is_empty:
+        documents = candidates(user, filters)
         documents = documents.order_by("-created_at", "-id")
         # Counting every filtered document costs more than showing a page;
         # past MAX_COUNTED the page says "more than" and stops counting.
@@ -169,7 +169,12 @@ def search(
         # Rank the newest MAX_COUNTED + 1 matches the person may see: a
         # bounded set the index hands over in id order, so a word found in
         # every post costs no more than a rare one. Its size is the count.
-        found = engine.newest_matches(documents, parsed, MAX_COUNTED + 1)
+        found = engine.newest_matches(
+            (policy.documents_fingerprint(user), _filters_key(filters)),
+            lambda: candidates(user, filters),
+            parsed,
+            MAX_COUNTED + 1,
+        )
         total = len(found)
         number, start = _page_start(page, total, size)
         best = sorted(found, key=lambda row: (-row[1], -row[0]))[start : start + size]
@@ -185,6 +190,20 @@ def search(
         number=number,
         page_count=_page_count(total, size),
         total=total,
+    )
+
+
+def _filters_key(filters: Filters) -> tuple[Any, ...]:
+    """Return everything `candidates` builds its filters from, but the text."""
+    return (
+        filters.community.pk if filters.community is not None else None,
+        filters.kind,
+        filters.author.pk if filters.author is not None else None,
+        filters.after,
+        filters.before,
+        timezone.get_current_timezone_name(),
+        filters.answered,
+        filters.has_code,
     )
 
 
