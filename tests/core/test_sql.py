@@ -157,3 +157,36 @@ def test_rows_drop_the_oldest_keys_beyond_the_limit(monkeypatch):
         sql.rows(key, lambda: User.objects.values_list("pk"))
 
     assert [k for _vendor, k in sql._row_queries] == ["a", "c"]
+
+
+def test_instances_load_model_rows_with_new_values(
+    django_assert_num_queries, community, student
+):
+    from studyhall.discussions.models import Post
+    from tests.discussions.helpers import answer, ask
+
+    thread = ask(student, community)
+    for i in range(3):
+        answer(student, thread, body=f"reply {i}")
+    build = mock.Mock(
+        side_effect=lambda thread, low: (
+            Post.objects.filter(thread_id=thread, number__gt=low)
+            .select_related("author")
+            .order_by("number")
+        )
+    )
+    sql.instances("posts", build, thread=thread.pk, low=0)
+
+    with django_assert_num_queries(1):
+        posts = sql.instances("posts", build, thread=thread.pk, low=2)
+        names = [p.author.display_name for p in posts]
+
+    assert [p.number for p in posts] == [3, 4]
+    assert names == [student.display_name] * 2
+    assert sql.instances("posts", build, thread=thread.pk + 1000, low=0) == []
+    assert build.call_count == 1
+    assert sql.instances("none", lambda: Post.objects.filter(pk__in=[])) == []
+    with pytest.raises(ValueError, match="low"):
+        sql.instances("ignored", lambda low: Post.objects.all(), low=1)
+    with pytest.raises(TypeError, match="low"):
+        sql.instances("text", lambda low: Post.objects.all(), low="1")  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ from studyhall.profiles import services as profiles
 from studyhall.profiles.services import network
 from studyhall.search import selectors
 from studyhall.search.selectors import Filters
-from tests.discussions.helpers import ask
+from tests.discussions.helpers import answer, ask
 from tests.factories import CommunityFactory, UserFactory, make_group, make_member
 from tests.profiles.conftest import profile_data
 
@@ -209,3 +209,26 @@ def test_after_leaving_or_a_ban_a_private_community_is_not_found(
 
     assert total(again(student), "pangolin") == 0
     assert total(again(other_student), "pangolin") == 0
+
+
+def test_a_page_of_hits_is_loaded_for_its_own_viewer(
+    committed, community, student, other_student, moderator
+):
+    from studyhall.search.kinds import discussions
+
+    with committed():
+        thread = ask(student, community, title="Ferret lemma", body="quibbling")
+        reply = answer(other_student, thread, body="A ferret reply")
+    with committed():
+        set_post_hidden(None, thread.posts.get(number=1), hidden=True)
+        set_post_hidden(None, reply, hidden=True)
+    ids = list(range(thread.pk, thread.pk + 12))
+    assert list(discussions.show_threads(again(moderator), [thread.pk])) == [thread.pk]
+    assert list(discussions.show_replies(again(moderator), [reply.pk])) == [reply.pk]
+    assert list(discussions.show_threads(again(moderator), ids)) == [thread.pk]
+
+    peer = make_member(community, "student")
+    assert discussions.show_threads(again(peer), [thread.pk]) == {}
+    assert discussions.show_replies(again(peer), [reply.pk]) == {}
+    assert discussions.show_threads(again(peer), ids) == {}
+    assert list(discussions.show_threads(again(student), ids)) == [thread.pk]

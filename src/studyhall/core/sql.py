@@ -248,3 +248,77 @@ def forget_rows() -> None:
     """Drop every query `rows` compiled (tests that switch databases)."""
     with _lock:
         _row_queries.clear()
+        _instance_queries.clear()
+
+
+_instance_queries: OrderedDict[
+    Hashable, tuple[QuerySet[Any], Any, str, list[Any], dict[int, str]] | None
+] = OrderedDict()
+
+
+def instances(
+    key: Hashable, build: Callable[..., QuerySet[Any]], **values: int
+) -> list[Any]:
+    """Like `rows`, with integer values only, but return what the queryset
+    would: model instances with their select_related rows, or values."""
+    full_key = (connections["default"].vendor, key)
+    with _lock:
+        known = full_key in _instance_queries
+        entry = _instance_queries.get(full_key)
+        if known:
+            _instance_queries.move_to_end(full_key)
+    if not known:
+        entry = _compile_instances(build, values)
+        with _lock:
+            _instance_queries[full_key] = entry
+            while len(_instance_queries) > MAX_ROW_QUERIES:
+                _instance_queries.popitem(last=False)
+    if entry is None:
+        return []
+    queryset, first, sql, params, places = entry
+    bound = list(params)
+    for i, name in places.items():
+        bound[i] = int(values[name])
+    answer = (sql, tuple(bound))
+    clone = queryset.all()  # no results yet
+    make_compiler = clone.query.get_compiler
+
+    def get_compiler(*args: Any, **kwargs: Any) -> Any:
+        # This thread's connection, with the columns compiling worked out.
+        compiler = make_compiler(*args, **kwargs)
+        compiler.select = first.select
+        compiler.klass_info = first.klass_info
+        compiler.annotation_col_map = first.annotation_col_map
+        compiler.col_count = first.col_count
+        compiler.has_extra_select = first.has_extra_select
+        compiler.as_sql = lambda *a, **k: answer
+        return compiler
+
+    clone.query.get_compiler = get_compiler  # type: ignore[method-assign]
+    return list(clone)
+
+
+def _compile_instances(
+    build: Callable[..., QuerySet[Any]], values: dict[str, int]
+) -> tuple[QuerySet[Any], Any, str, list[Any], dict[int, str]] | None:
+    names = sorted(values)
+    for name in names:
+        if isinstance(values[name], bool) or not isinstance(values[name], int):
+            raise TypeError(f"{name} must be an integer")
+    stand_ins = {name: _SENTINEL + 100 + i for i, name in enumerate(names)}
+    queryset = build(**stand_ins)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    by_value = {v: k for k, v in stand_ins.items()}
+    places = {
+        i: by_value[p]
+        for i, p in enumerate(params)
+        if isinstance(p, int) and not isinstance(p, bool) and p in by_value
+    }
+    missing = set(names) - set(places.values())
+    if missing:
+        raise ValueError(f"compiled query does not compare {sorted(missing)}")
+    return queryset, compiler, sql, list(params), places
