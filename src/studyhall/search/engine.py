@@ -101,6 +101,18 @@ def _sqlite_delete(cursor: object, ids: list[int]) -> None:
         )
 
 
+# A page of hits is read by a query compiled once for its number of ids,
+# rounded up to a multiple of this; the rest are padded with an id no row has.
+ID_SLOTS = 10
+
+
+def id_slots(ids: Sequence[int]) -> dict[str, int]:
+    """Return a page's ids as the named values of a compiled query (`sql.rows`)."""
+    count = max(ID_SLOTS, -(-len(ids) // ID_SLOTS) * ID_SLOTS)
+    padded = [*ids, *[0] * (count - len(ids))]
+    return {f"id{i:03d}": pk for i, pk in enumerate(padded)}
+
+
 # --- matching ---------------------------------------------------------------
 
 
@@ -206,43 +218,23 @@ def marks(
     if not ids:
         return {}
     if vendor() == "postgresql":
-        tsquery = _tsquery(parsed, any_term=any_term)
-        config = language()
-        rows = (
-            Document.objects.filter(pk__in=ids)
-            .annotate(
-                title_marked=SearchHeadline(
-                    "title",
-                    tsquery,
-                    config=config,
-                    start_sel=q.START,
-                    stop_sel=q.STOP,
-                    highlight_all=True,
-                ),
-                snippet_marked=SearchHeadline(
-                    "body",
-                    tsquery,
-                    config=config,
-                    start_sel=q.START,
-                    stop_sel=q.STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=10,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .values_list("pk", "title_marked", "snippet_marked")
+        slots = id_slots(ids)
+        rows = sql.rows(
+            ("marks", len(slots), any_term),
+            lambda text, **ids: _headlines(text, list(ids.values()), any_term),
+            text=_match_text(parsed, any_term=any_term),
+            **slots,
         )
         return {pk: (title, snippet) for pk, title, snippet in rows}
     placeholders = ", ".join(["%s"] * len(ids))
-    sql = (
+    statement = (
         "SELECT rowid, highlight(search_fts, 0, %s, %s), "  # noqa: S608 - ids are bound
         f"snippet(search_fts, 1, %s, %s, %s, {SNIPPET_WORDS}) "
         f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            statement,
             [
                 q.START,
                 q.STOP,
@@ -254,3 +246,35 @@ def marks(
             ],
         )
         return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
+
+
+def _headlines(text: str, ids: list[int], any_term: bool) -> QuerySet[Any]:
+    config = language()
+    tsquery = SearchQuery(
+        text, config=config, search_type="raw" if any_term else "websearch"
+    )
+    return (
+        Document.objects.filter(pk__in=ids)
+        .annotate(
+            title_marked=SearchHeadline(
+                "title",
+                tsquery,
+                config=config,
+                start_sel=q.START,
+                stop_sel=q.STOP,
+                highlight_all=True,
+            ),
+            snippet_marked=SearchHeadline(
+                "body",
+                tsquery,
+                config=config,
+                start_sel=q.START,
+                stop_sel=q.STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=10,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .values_list("pk", "title_marked", "snippet_marked")
+    )

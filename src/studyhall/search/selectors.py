@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community
+from studyhall.core import sql
 from studyhall.core.pagination import Page
 from studyhall.policy import AuthorView
 from studyhall.search import engine, registry, semantic
@@ -178,7 +179,7 @@ def search(
         total = len(found)
         number, start = _page_start(page, total, size)
         best = sorted(found, key=lambda row: (-row[1], -row[0]))[start : start + size]
-        loaded = Document.objects.in_bulk([pk for pk, _rank in best])
+        loaded = _documents([pk for pk, _rank in best])
         rows = [loaded[pk] for pk, _rank in best if pk in loaded]
         marked = engine.marks(parsed, [d.pk for d in rows])
         for row in rows:
@@ -191,6 +192,17 @@ def search(
         page_count=_page_count(total, size),
         total=total,
     )
+
+
+def _documents(ids: list[int]) -> dict[int, Document]:
+    """Load a page of documents by id, with a query compiled once per page size."""
+    slots = engine.id_slots(ids)
+    found = sql.instances(
+        ("search.documents", len(slots)),
+        lambda **ids: Document.objects.filter(pk__in=list(ids.values())),
+        **slots,
+    )
+    return {d.pk: d for d in found}
 
 
 def _filters_key(filters: Filters) -> tuple[Any, ...]:

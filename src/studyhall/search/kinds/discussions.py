@@ -15,6 +15,7 @@ from studyhall import policy
 from studyhall.core import sql
 from studyhall.discussions.models import Post, Thread
 from studyhall.policy import Action
+from studyhall.search.engine import id_slots
 from studyhall.search.registry import DocumentKind, Entry, Shown, register
 
 THREAD = "thread"
@@ -101,18 +102,6 @@ def reply_keys() -> Iterable[tuple[datetime, int]]:
     ).values_list("created_at", "pk")
 
 
-# Pages of hits are loaded by a query compiled once per viewer's access and
-# number of ids, rounded up to a multiple of this (the rest are padded with an
-# id no row has), so a search does not build the policy's filter again.
-ID_SLOTS = 10
-
-
-def _slots(ids: list[int]) -> dict[str, int]:
-    count = max(ID_SLOTS, -(-len(ids) // ID_SLOTS) * ID_SLOTS)
-    padded = [*ids, *[0] * (count - len(ids))]
-    return {f"id{i:03d}": pk for i, pk in enumerate(padded)}
-
-
 def _threads(user: Any, **ids: int) -> QuerySet[Thread]:
     return policy.visible(
         user, Thread.objects.filter(pk__in=list(ids.values()), is_deleted=False)
@@ -129,8 +118,9 @@ def _replies(user: Any, **ids: int) -> QuerySet[Post]:
 
 
 def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
-    """Load threads through the policy (one query) and say how to show each."""
-    slots = _slots(ids)
+    """Load threads through the policy (one query, compiled once per viewer's
+    access: `policy.fingerprint`) and say how to show each."""
+    slots = id_slots(ids)
     threads: list[Thread] = sql.instances(
         ("search.threads", policy.fingerprint(user), len(slots)),
         lambda **ids: _threads(user, **ids),
@@ -150,7 +140,7 @@ def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
 
 def show_replies(user: Any, ids: list[int]) -> dict[int, Shown]:
     """Load replies through the policy (one query) and say how to show each."""
-    slots = _slots(ids)
+    slots = id_slots(ids)
     posts: list[Post] = sql.instances(
         ("search.replies", policy.fingerprint(user), len(slots)),
         lambda **ids: _replies(user, **ids),
