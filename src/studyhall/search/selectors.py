@@ -196,6 +196,8 @@ def search(
 
 def _documents(ids: list[int]) -> dict[int, Document]:
     """Load a page of documents by id, with a query compiled once per page size."""
+    if not ids:
+        return {}
     slots = engine.id_slots(ids)
     found = sql.instances(
         ("search.documents", len(slots)),
