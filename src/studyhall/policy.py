@@ -274,6 +274,29 @@ def fingerprint(user: Any) -> str:
     return repr(snapshot(user))
 
 
+def documents_fingerprint(user: Any) -> tuple[Any, ...]:
+    """Return a key equal for two viewers only when `visible` builds the same
+    filter on search documents for them (and `authored_by` the same author
+    filter): the snapshot's roles, the person's rooms, study groups, connections
+    and blocks, all loaded here (a compiled search query is keyed by it, see
+    `core.sql.rows`). The person's id is part of it: their own hidden and
+    anonymous posts are theirs alone."""
+    snap = snapshot(user)
+    groups = _group_memberships(snap)
+    rel = relations(user)
+    return (
+        "documents",
+        snap.user_id,
+        snap.is_superuser,
+        tuple(sorted((c, r.value) for c, r in snap.roles.items())),
+        tuple(sorted(_room_ids(snap))),
+        tuple(sorted(groups.items())),
+        tuple(sorted(snap.group_communities.items())),
+        tuple(sorted(rel.connections)),
+        tuple(sorted(rel.blocked)),
+    )
+
+
 def forget(user: Any) -> None:
     """Drop a cached snapshot after the person's memberships changed."""
     if user is not None and hasattr(user, "_policy_snapshot"):
@@ -540,16 +563,19 @@ def _post_rule(snap: Snapshot, action: Action, post: Post, role: Role | None) ->
     raise TypeError(f"no rule for {action} on a post")
 
 
+_room_rows = sql.Prepared(
+    lambda user: (
+        RoomMember.objects.filter(user_id=user)
+        .order_by()
+        .values_list("room_id", flat=True)
+    )
+)
+
+
 def _room_ids(snap: Snapshot) -> set[int]:
     if snap.rooms is None:
         snap.rooms = (
-            set(
-                RoomMember.objects.filter(user_id=snap.user_id).values_list(
-                    "room_id", flat=True
-                )
-            )
-            if snap.user_id is not None
-            else set()
+            set(_room_rows(user=snap.user_id)) if snap.user_id is not None else set()
         )
     return snap.rooms
 
@@ -1304,6 +1330,26 @@ class Relations:
     blocked: set[int] = field(default_factory=set)
 
 
+# Asked on every profile, feed and search page, so they compile once.
+_connection_rows = sql.Prepared(
+    lambda user: (
+        ConnectionRequest.objects.filter(
+            Q(sender_id=user) | Q(recipient_id=user),
+            status=ConnectionRequest.Status.ACCEPTED,
+        )
+        .order_by()
+        .values_list("sender_id", "recipient_id")
+    )
+)
+_block_rows = sql.Prepared(
+    lambda user: (
+        Block.objects.filter(Q(blocker_id=user) | Q(blocked_id=user))
+        .order_by()
+        .values_list("blocker_id", "blocked_id")
+    )
+)
+
+
 def relations(user: Any) -> Relations:
     """Return the person's connections and blocks, loading them on first use."""
     cached = getattr(user, "_policy_relations", None)
@@ -1312,16 +1358,9 @@ def relations(user: Any) -> Relations:
     rel = Relations()
     user_id = snapshot(user).user_id
     if user_id is not None:
-        rows = ConnectionRequest.objects.filter(
-            Q(sender_id=user_id) | Q(recipient_id=user_id),
-            status=ConnectionRequest.Status.ACCEPTED,
-        ).values_list("sender_id", "recipient_id")
-        for sender_id, recipient_id in rows:
+        for sender_id, recipient_id in _connection_rows(user=user_id):
             rel.connections.add(recipient_id if sender_id == user_id else sender_id)
-        blocks = Block.objects.filter(
-            Q(blocker_id=user_id) | Q(blocked_id=user_id)
-        ).values_list("blocker_id", "blocked_id")
-        for blocker_id, blocked_id in blocks:
+        for blocker_id, blocked_id in _block_rows(user=user_id):
             rel.blocked.add(blocked_id if blocker_id == user_id else blocker_id)
         rel.connections -= rel.blocked
     if user is not None:

@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _empty():
     sql.forget()
+    sql.forget_rows()
     yield
     sql.forget()
+    sql.forget_rows()
 
 
 def test_count_matches_the_orm_and_follows_the_data():
@@ -142,3 +144,102 @@ def test_prepared_query_refuses_text_it_only_matches_as_a_pattern():
 
     with pytest.raises(ValueError, match="name"):
         prepared(name="Ad")
+
+
+def test_rows_run_the_compiled_query_with_new_values(django_assert_num_queries):
+    ada = UserFactory(display_name="Ada")
+    UserFactory(display_name="Bo")
+    build = mock.Mock(
+        side_effect=lambda name, low: (
+            User.objects.filter(display_name=name, pk__gte=low)
+            .order_by("pk")
+            .values_list("pk", "display_name")
+        )
+    )
+
+    assert sql.rows("by name", build, name="Ada", low=0) == [(ada.pk, "Ada")]
+    expected = list(
+        User.objects.filter(display_name="Bo").values_list("pk", "display_name")
+    )
+    with django_assert_num_queries(1):
+        assert sql.rows("by name", build, name="Bo", low=0) == expected
+    assert sql.rows("by name", build, name="Ada", low=ada.pk + 1) == []
+    assert build.call_count == 1
+
+
+def test_rows_keep_one_query_per_key():
+    UserFactory(display_name="Ada", handle="ada")
+
+    def by_name(name):
+        return User.objects.filter(display_name=name).values_list("handle")
+
+    def by_handle(name):
+        return User.objects.filter(handle=name).values_list("handle")
+
+    assert sql.rows("name", by_name, name="Ada") == [("ada",)]
+    # Another key with the same value runs its own query, not the first one.
+    assert sql.rows("handle", by_handle, name="Ada") == []
+    assert sql.rows("handle", by_handle, name="ada") == [("ada",)]
+    assert sql.rows("name", by_name, name="ada") == []
+
+
+def test_rows_of_a_filter_that_matches_nothing_cost_no_query(
+    django_assert_num_queries,
+):
+    UserFactory()
+    with django_assert_num_queries(0):
+        assert sql.rows("none", lambda: User.objects.filter(pk__in=[])) == []
+    # With values too: the stand-ins never reach a query that cannot match.
+    build = mock.Mock(side_effect=lambda low: User.objects.filter(pk__in=[]))
+    with django_assert_num_queries(0):
+        assert sql.rows("none, low", build, low=1) == []
+        assert sql.rows("none, low", build, low=2) == []
+    assert build.call_count == 1
+
+
+def test_rows_refuse_a_value_they_do_not_compare_or_cannot_bind():
+    with pytest.raises(ValueError, match="low"):
+        sql.rows("ignored", lambda low: User.objects.filter(pk__gte=0), low=1)
+    with pytest.raises(TypeError, match="flag"):
+        sql.rows("bool", lambda flag: User.objects.filter(is_active=flag), flag=True)
+
+
+def test_rows_drop_the_oldest_keys_beyond_the_limit(monkeypatch):
+    monkeypatch.setattr(sql, "MAX_ROW_QUERIES", 2)
+    for key in ("a", "b", "a", "c"):
+        sql.rows(key, lambda: User.objects.values_list("pk"))
+
+    assert [k for _vendor, k in sql._row_queries] == ["a", "c"]
+
+
+def test_instances_load_model_rows_with_new_values(
+    django_assert_num_queries, community, student
+):
+    from studyhall.discussions.models import Post
+    from tests.discussions.helpers import answer, ask
+
+    thread = ask(student, community)
+    for i in range(3):
+        answer(student, thread, body=f"reply {i}")
+    build = mock.Mock(
+        side_effect=lambda thread, low: (
+            Post.objects.filter(thread_id=thread, number__gt=low)
+            .select_related("author")
+            .order_by("number")
+        )
+    )
+    sql.instances("posts", build, thread=thread.pk, low=0)
+
+    with django_assert_num_queries(1):
+        posts = sql.instances("posts", build, thread=thread.pk, low=2)
+        names = [p.author.display_name for p in posts]
+
+    assert [p.number for p in posts] == [3, 4]
+    assert names == [student.display_name] * 2
+    assert sql.instances("posts", build, thread=thread.pk + 1000, low=0) == []
+    assert build.call_count == 1
+    assert sql.instances("none", lambda: Post.objects.filter(pk__in=[])) == []
+    with pytest.raises(ValueError, match="low"):
+        sql.instances("ignored", lambda low: Post.objects.all(), low=1)
+    with pytest.raises(TypeError, match="low"):
+        sql.instances("text", lambda low: Post.objects.all(), low="1")  # type: ignore[arg-type]

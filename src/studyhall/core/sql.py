@@ -229,3 +229,170 @@ class _Compiled:
 
         query.get_compiler = get_compiler  # type: ignore[method-assign]
         return list(queryset)
+
+
+# --- compiled queries run with new values -------------------------------------
+
+# How many (key, shape) queries `rows` keeps compiled; the oldest go first.
+MAX_ROW_QUERIES = 300
+
+_row_queries: OrderedDict[Hashable, _RowQuery | None] = OrderedDict()
+# Stand-ins for text values: characters no typed text keeps (search strips
+# the private-use markers), so a value is found again only where it was put.
+_TEXT_STAND_IN = "\ue010{}\ue011"
+
+
+class _RowQuery:
+    """One compiled query and the places of its values among the parameters."""
+
+    def __init__(self, alias: str, sql: str, params: list[Any]) -> None:
+        self.alias = alias
+        self.sql = sql
+        self.params = params
+        self.places: dict[int, str] = {}
+
+    def run(self, values: dict[str, int | str]) -> list[tuple[Any, ...]]:
+        params = list(self.params)
+        for i, name in self.places.items():
+            params[i] = values[name]
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+
+
+def rows(
+    key: Hashable, build: Callable[..., QuerySet[Any]], **values: int | str
+) -> list[tuple[Any, ...]]:
+    """Return the rows of `build(**values)` as tuples, compiling it only on a new key.
+
+    The first call for a key builds the queryset with stand-ins for the values
+    and notes where each lands among the compiled parameters; later calls run
+    that SQL with the new values. The key must hold everything the query's
+    shape is built from (see `policy.documents_fingerprint`); the values
+    (integers or text) must only ever be compared or matched, never decide
+    the shape. Building refuses a value it cannot find again. The database's
+    vendor is part of the key.
+    """
+    full_key = (connections["default"].vendor, key)
+    with _lock:
+        known = full_key in _row_queries
+        entry = _row_queries.get(full_key)
+        if known:
+            _row_queries.move_to_end(full_key)
+    if not known:
+        entry = _compile_rows(build, values)
+        with _lock:
+            _row_queries[full_key] = entry
+            while len(_row_queries) > MAX_ROW_QUERIES:
+                _row_queries.popitem(last=False)
+    if entry is None:  # the filter can match nothing, e.g. `pk__in=[]`
+        return []
+    return entry.run(values)
+
+
+def _compile_rows(
+    build: Callable[..., QuerySet[Any]], values: dict[str, int | str]
+) -> _RowQuery | None:
+    stand_ins: dict[str, int | str] = {}
+    for i, (name, value) in enumerate(sorted(values.items())):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f"{name} must be an integer or text")
+        stand_ins[name] = (
+            _SENTINEL + 100 + i if isinstance(value, int) else _TEXT_STAND_IN.format(i)
+        )
+    queryset = build(**stand_ins)
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+    compiled = _RowQuery(queryset.db, sql, list(params))
+    by_value = {v: k for k, v in stand_ins.items()}
+    compiled.places = {
+        i: by_value[p]
+        for i, p in enumerate(params)
+        if isinstance(p, int | str) and not isinstance(p, bool) and p in by_value
+    }
+    missing = set(values) - set(compiled.places.values())
+    if missing:
+        raise ValueError(f"compiled query does not compare {sorted(missing)}")
+    return compiled
+
+
+def forget_rows() -> None:
+    """Drop every query `rows` compiled (tests that switch databases)."""
+    with _lock:
+        _row_queries.clear()
+        _instance_queries.clear()
+
+
+_instance_queries: OrderedDict[
+    Hashable, tuple[QuerySet[Any], Any, str, list[Any], dict[int, str]] | None
+] = OrderedDict()
+
+
+def instances(
+    key: Hashable, build: Callable[..., QuerySet[Any]], **values: int
+) -> list[Any]:
+    """Like `rows`, with integer values only, but return what the queryset
+    would: model instances with their select_related rows, or values."""
+    full_key = (connections["default"].vendor, key)
+    with _lock:
+        known = full_key in _instance_queries
+        entry = _instance_queries.get(full_key)
+        if known:
+            _instance_queries.move_to_end(full_key)
+    if not known:
+        entry = _compile_instances(build, values)
+        with _lock:
+            _instance_queries[full_key] = entry
+            while len(_instance_queries) > MAX_ROW_QUERIES:
+                _instance_queries.popitem(last=False)
+    if entry is None:
+        return []
+    queryset, first, sql, params, places = entry
+    bound = list(params)
+    for i, name in places.items():
+        bound[i] = int(values[name])
+    answer = (sql, tuple(bound))
+    clone = queryset.all()  # no results yet
+    make_compiler = clone.query.get_compiler
+
+    def get_compiler(*args: Any, **kwargs: Any) -> Any:
+        # This thread's connection, with the columns compiling worked out.
+        compiler = make_compiler(*args, **kwargs)
+        compiler.select = first.select
+        compiler.klass_info = first.klass_info
+        compiler.annotation_col_map = first.annotation_col_map
+        compiler.col_count = first.col_count
+        compiler.has_extra_select = first.has_extra_select
+        compiler.as_sql = lambda *a, **k: answer
+        return compiler
+
+    clone.query.get_compiler = get_compiler  # type: ignore[method-assign]
+    return list(clone)
+
+
+def _compile_instances(
+    build: Callable[..., QuerySet[Any]], values: dict[str, int]
+) -> tuple[QuerySet[Any], Any, str, list[Any], dict[int, str]] | None:
+    names = sorted(values)
+    for name in names:
+        if isinstance(values[name], bool) or not isinstance(values[name], int):
+            raise TypeError(f"{name} must be an integer")
+    stand_ins = {name: _SENTINEL + 100 + i for i, name in enumerate(names)}
+    queryset = build(**stand_ins)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    by_value = {v: k for k, v in stand_ins.items()}
+    places = {
+        i: by_value[p]
+        for i, p in enumerate(params)
+        if isinstance(p, int) and not isinstance(p, bool) and p in by_value
+    }
+    missing = set(names) - set(places.values())
+    if missing:
+        raise ValueError(f"compiled query does not compare {sorted(missing)}")
+    return queryset, compiler, sql, list(params), places

@@ -9,7 +9,8 @@ stemming, ranked by ts_rank, snippets from ts_headline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -21,6 +22,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, QuerySet
 
+from studyhall.core import sql
 from studyhall.search import query as q
 from studyhall.search.models import Document
 
@@ -99,6 +101,18 @@ def _sqlite_delete(cursor: object, ids: list[int]) -> None:
         )
 
 
+# A page of hits is read by a query compiled once for its number of ids,
+# rounded up to a multiple of this; the rest are padded with an id no row has.
+ID_SLOTS = 10
+
+
+def id_slots(ids: Sequence[int]) -> dict[str, int]:
+    """Return a page's ids as the named values of a compiled query (`sql.rows`)."""
+    count = max(ID_SLOTS, -(-len(ids) // ID_SLOTS) * ID_SLOTS)
+    padded = [*ids, *[0] * (count - len(ids))]
+    return {f"id{i:03d}": pk for i, pk in enumerate(padded)}
+
+
 # --- matching ---------------------------------------------------------------
 
 
@@ -127,7 +141,8 @@ def match(
 
 
 def newest_matches(
-    documents: QuerySet[Document],
+    key: Hashable,
+    documents: Callable[[], QuerySet[Document]],
     parsed: q.ParsedQuery,
     limit: int,
     *,
@@ -140,28 +155,52 @@ def newest_matches(
     without scoring (FTS5 walks its doclists by rowid; PostgreSQL walks the
     primary key backwards or sorts a GIN bitmap of a rare word), so the cost
     is bounded by `limit`, not by how many posts hold a common word. Only
-    these candidates are scored. `documents` carries the policy and the
+    these candidates are scored. `documents()` carries the policy and the
     filters, so they narrow the scan itself rather than a page already cut.
+
+    The query is compiled once per `key`, which must hold everything
+    `documents()` is built from (the viewer's access and the filters); the
+    typed words are its only value, so the next search by the same viewer
+    with the same filters runs the same SQL without building it again.
     """
+    text = _match_text(parsed, any_term=any_term)
+    found = sql.rows(
+        ("newest", key, limit, any_term),
+        lambda text: _newest_query(documents(), text, limit, any_term=any_term),
+        text=text,
+    )
+    return [(int(pk), float(rank)) for pk, rank in found]
+
+
+def _match_text(parsed: q.ParsedQuery, *, any_term: bool) -> str:
     if vendor() == "postgresql":
-        tsquery = _tsquery(parsed, any_term=any_term)
+        return q.raw_any(parsed) if any_term else q.websearch(parsed)
+    return q.fts5(parsed, any_term=any_term)
+
+
+def _newest_query(
+    documents: QuerySet[Document], text: str, limit: int, *, any_term: bool
+) -> QuerySet[Any]:
+    if vendor() == "postgresql":
+        tsquery = SearchQuery(
+            text, config=language(), search_type="raw" if any_term else "websearch"
+        )
         newest = documents.filter(search_vector=tsquery).order_by("-id")[:limit]
-        scored = (
+        return (
             Document.objects.filter(pk__in=newest.values("pk"))
             .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by("-id")
             .values_list("pk", "rank")
         )
-        return sorted(scored, key=lambda row: -row[0])
-    rows = (
+    return (
         documents.extra(  # noqa: S610 - every value is a bound parameter
             select={"rank": f"-bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
             tables=["search_fts"],
             where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
-            params=[q.fts5(parsed, any_term=any_term)],
+            params=[text],
             order_by=["-search_fts.rowid"],
         ).values_list("pk", "rank")
     )[:limit]
-    return list(rows)
 
 
 def _tsquery(parsed: q.ParsedQuery, *, any_term: bool) -> SearchQuery:
@@ -179,43 +218,23 @@ def marks(
     if not ids:
         return {}
     if vendor() == "postgresql":
-        tsquery = _tsquery(parsed, any_term=any_term)
-        config = language()
-        rows = (
-            Document.objects.filter(pk__in=ids)
-            .annotate(
-                title_marked=SearchHeadline(
-                    "title",
-                    tsquery,
-                    config=config,
-                    start_sel=q.START,
-                    stop_sel=q.STOP,
-                    highlight_all=True,
-                ),
-                snippet_marked=SearchHeadline(
-                    "body",
-                    tsquery,
-                    config=config,
-                    start_sel=q.START,
-                    stop_sel=q.STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=10,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .values_list("pk", "title_marked", "snippet_marked")
+        slots = id_slots(ids)
+        rows = sql.rows(
+            ("marks", len(slots), any_term),
+            lambda text, **ids: _headlines(text, list(ids.values()), any_term),
+            text=_match_text(parsed, any_term=any_term),
+            **slots,
         )
         return {pk: (title, snippet) for pk, title, snippet in rows}
     placeholders = ", ".join(["%s"] * len(ids))
-    sql = (
+    statement = (
         "SELECT rowid, highlight(search_fts, 0, %s, %s), "  # noqa: S608 - ids are bound
         f"snippet(search_fts, 1, %s, %s, %s, {SNIPPET_WORDS}) "
         f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            statement,
             [
                 q.START,
                 q.STOP,
@@ -227,3 +246,35 @@ def marks(
             ],
         )
         return {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
+
+
+def _headlines(text: str, ids: list[int], any_term: bool) -> QuerySet[Any]:
+    config = language()
+    tsquery = SearchQuery(
+        text, config=config, search_type="raw" if any_term else "websearch"
+    )
+    return (
+        Document.objects.filter(pk__in=ids)
+        .annotate(
+            title_marked=SearchHeadline(
+                "title",
+                tsquery,
+                config=config,
+                start_sel=q.START,
+                stop_sel=q.STOP,
+                highlight_all=True,
+            ),
+            snippet_marked=SearchHeadline(
+                "body",
+                tsquery,
+                config=config,
+                start_sel=q.START,
+                stop_sel=q.STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=10,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .values_list("pk", "title_marked", "snippet_marked")
+    )

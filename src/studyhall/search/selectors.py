@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community
+from studyhall.core import sql
 from studyhall.core.pagination import Page
 from studyhall.policy import AuthorView
 from studyhall.search import engine, registry, semantic
@@ -155,10 +156,10 @@ def search(
     if filters.is_empty:
         return Page(items=[], number=1, page_count=1, total=0)
     parsed = q.parse(filters.text)
-    documents = candidates(user, filters)
     if filters.text.strip() and parsed.is_empty:
         return Page(items=[], number=1, page_count=1, total=0)
     if parsed.is_empty:
+        documents = candidates(user, filters)
         documents = documents.order_by("-created_at", "-id")
         # Counting every filtered document costs more than showing a page;
         # past MAX_COUNTED the page says "more than" and stops counting.
@@ -169,11 +170,16 @@ def search(
         # Rank the newest MAX_COUNTED + 1 matches the person may see: a
         # bounded set the index hands over in id order, so a word found in
         # every post costs no more than a rare one. Its size is the count.
-        found = engine.newest_matches(documents, parsed, MAX_COUNTED + 1)
+        found = engine.newest_matches(
+            (policy.documents_fingerprint(user), _filters_key(filters)),
+            lambda: candidates(user, filters),
+            parsed,
+            MAX_COUNTED + 1,
+        )
         total = len(found)
         number, start = _page_start(page, total, size)
         best = sorted(found, key=lambda row: (-row[1], -row[0]))[start : start + size]
-        loaded = Document.objects.in_bulk([pk for pk, _rank in best])
+        loaded = _documents([pk for pk, _rank in best])
         rows = [loaded[pk] for pk, _rank in best if pk in loaded]
         marked = engine.marks(parsed, [d.pk for d in rows])
         for row in rows:
@@ -185,6 +191,33 @@ def search(
         number=number,
         page_count=_page_count(total, size),
         total=total,
+    )
+
+
+def _documents(ids: list[int]) -> dict[int, Document]:
+    """Load a page of documents by id, with a query compiled once per page size."""
+    if not ids:
+        return {}
+    slots = engine.id_slots(ids)
+    found = sql.instances(
+        ("search.documents", len(slots)),
+        lambda **ids: Document.objects.filter(pk__in=list(ids.values())),
+        **slots,
+    )
+    return {d.pk: d for d in found}
+
+
+def _filters_key(filters: Filters) -> tuple[Any, ...]:
+    """Return everything `candidates` builds its filters from, but the text."""
+    return (
+        filters.community.pk if filters.community is not None else None,
+        filters.kind,
+        filters.author.pk if filters.author is not None else None,
+        filters.after,
+        filters.before,
+        timezone.get_current_timezone_name(),
+        filters.answered,
+        filters.has_code,
     )
 
 

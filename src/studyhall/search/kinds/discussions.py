@@ -7,12 +7,15 @@ from datetime import datetime
 from html import unescape
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import strip_tags
 
 from studyhall import policy
+from studyhall.core import sql
 from studyhall.discussions.models import Post, Thread
 from studyhall.policy import Action
+from studyhall.search.engine import id_slots
 from studyhall.search.registry import DocumentKind, Entry, Shown, register
 
 THREAD = "thread"
@@ -99,11 +102,30 @@ def reply_keys() -> Iterable[tuple[datetime, int]]:
     ).values_list("created_at", "pk")
 
 
-def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
-    """Load threads through the policy (one query) and say how to show each."""
-    threads = policy.visible(
-        user, Thread.objects.filter(pk__in=ids, is_deleted=False)
+def _threads(user: Any, **ids: int) -> QuerySet[Thread]:
+    return policy.visible(
+        user, Thread.objects.filter(pk__in=list(ids.values()), is_deleted=False)
     ).select_related("community", "author")
+
+
+def _replies(user: Any, **ids: int) -> QuerySet[Post]:
+    return policy.visible(
+        user,
+        Post.objects.filter(
+            pk__in=list(ids.values()), is_deleted=False, thread__is_deleted=False
+        ),
+    ).select_related("thread__community", "author")
+
+
+def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
+    """Load threads through the policy (one query, compiled once per viewer's
+    access: `policy.fingerprint`) and say how to show each."""
+    slots = id_slots(ids)
+    threads: list[Thread] = sql.instances(
+        ("search.threads", policy.fingerprint(user), len(slots)),
+        lambda **ids: _threads(user, **ids),
+        **slots,
+    )
     return {
         t.pk: Shown(
             url=reverse("discussions:thread-detail", kwargs={"pk": t.pk}),
@@ -118,10 +140,12 @@ def show_threads(user: Any, ids: list[int]) -> dict[int, Shown]:
 
 def show_replies(user: Any, ids: list[int]) -> dict[int, Shown]:
     """Load replies through the policy (one query) and say how to show each."""
-    posts = policy.visible(
-        user,
-        Post.objects.filter(pk__in=ids, is_deleted=False, thread__is_deleted=False),
-    ).select_related("thread__community", "author")
+    slots = id_slots(ids)
+    posts: list[Post] = sql.instances(
+        ("search.replies", policy.fingerprint(user), len(slots)),
+        lambda **ids: _replies(user, **ids),
+        **slots,
+    )
     return {
         p.pk: Shown(
             url=reverse("discussions:post-detail", kwargs={"pk": p.pk}),
