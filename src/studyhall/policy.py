@@ -253,8 +253,9 @@ def snapshot(user: Any) -> Snapshot:
             is_verified=user.email_verified_at is not None,
         )
         now = timezone.now()
-        snap.is_site_admin = bool(user.is_superuser or user.is_staff)
-        snap.is_dm_muted = bool(user.dm_muted_until and user.dm_muted_until > now)
+        snap.is_site_admin = bool(user.is_superuser or getattr(user, "is_staff", 0))
+        muted_until = getattr(user, "dm_muted_until", None)
+        snap.is_dm_muted = muted_until is not None and muted_until > now
         rows = _memberships(user=user.pk)
         for community_id, role, status, muted, suspended, banned in rows:
             if banned is not None or (suspended is not None and suspended > now):
