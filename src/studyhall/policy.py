@@ -180,6 +180,10 @@ class Snapshot:
     user_id: int | None
     is_superuser: bool = False
     is_verified: bool = False
+    # Staff and superusers review site-level cases (reported direct messages);
+    # a person muted from direct messages neither starts nor sends them.
+    is_site_admin: bool = False
+    is_dm_muted: bool = False
     roles: dict[int, Role] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)
     # Chat rooms the person belongs to, loaded on first chat question (one query).
@@ -250,8 +254,11 @@ def snapshot(user: Any) -> Snapshot:
             is_superuser=user.is_superuser,
             is_verified=user.email_verified_at is not None,
         )
-        rows = _memberships(user=user.pk)
         now = timezone.now()
+        snap.is_site_admin = bool(user.is_superuser or getattr(user, "is_staff", 0))
+        muted_until = getattr(user, "dm_muted_until", None)
+        snap.is_dm_muted = muted_until is not None and muted_until > now
+        rows = _memberships(user=user.pk)
         for community_id, role, status, muted, suspended, banned in rows:
             if banned is not None or (suspended is not None and suspended > now):
                 snap.barred.add(community_id)
@@ -339,7 +346,7 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
     if isinstance(obj, Message):
         return _can_message(snap, action, obj)
     if obj is None and action is Action.START_CONVERSATION:
-        return snap.user_id is not None and snap.is_verified
+        return snap.user_id is not None and snap.is_verified and not snap.is_dm_muted
     if isinstance(obj, Feedback | FeedbackResponse) and action is Action.VIEW:
         return _can_view_private_note(user, snap, obj)
     if isinstance(obj, FeedbackRequest) and action is Action.RESPOND_FEEDBACK:
@@ -619,7 +626,7 @@ def _can_room(snap: Snapshot, action: Action, room: Room) -> bool:
     if action is Action.LEAVE:
         return is_member and not room.is_group
     if action is Action.SEND_MESSAGE:
-        return not room.is_archived
+        return not room.is_archived and not (room.is_direct and snap.is_dm_muted)
     if action is Action.MANAGE_ROOM:
         if room.is_direct:
             return room.created_by_id == snap.user_id
@@ -632,11 +639,21 @@ def _can_room(snap: Snapshot, action: Action, room: Room) -> bool:
 
 def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
     room = message.room
+    if room.is_direct and action is Action.MODERATE:
+        # Reported direct messages go to the site's administrators, who see
+        # only what the report shares (moderation.direct), never the room.
+        return snap.is_site_admin and message.author_id != snap.user_id
     if not _can_view_room(snap, room):
         return False
     if action is Action.VIEW:
         return True
     is_author = message.author_id == snap.user_id
+    if room.is_direct and action is Action.FLAG:
+        # Its people report it to the site's administrators; not their own.
+        return snap.is_verified and not (is_author or message.is_deleted)
+    if room.is_direct and action is Action.APPEAL:
+        # Its author may appeal a decision, even once it is deleted.
+        return snap.is_verified and is_author
     role = snap.role_in(room.community_id) if room.community_id else None
     if action is Action.READ_TEXT:
         # Hidden pending review: its author and the community's moderators.
@@ -648,7 +665,6 @@ def _can_message(snap: Snapshot, action: Action, message: Message) -> bool:
     if action is Action.MODERATE:
         return role in MODERATING_ROLES
     if action is Action.FLAG:
-        # Direct messages have no moderators: their people block instead.
         return role is not None and not (is_author or message.is_hidden)
     if action is Action.APPEAL:
         return is_author and message.is_hidden
@@ -1522,6 +1538,12 @@ def _can_showcase(
     if action is Action.APPEAL:
         return is_owner and item.is_hidden
     raise TypeError(f"no rule for {action} on a showcase item")
+
+
+def is_dm_muted(user: Any) -> bool:
+    """Return whether the site's administrators muted the person from direct
+    messages (User.dm_muted_until is still ahead)."""
+    return snapshot(user).is_dm_muted
 
 
 def home_community_id(person_id: int) -> int | None:

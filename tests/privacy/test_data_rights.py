@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
@@ -68,12 +69,22 @@ def wider_history(community, person, other_student, owner, instructor):
     from studyhall.chat import services as chat
     from studyhall.groups import services as groups
     from studyhall.library import services as library
+    from studyhall.moderation import direct
     from studyhall.profiles import services as profiles
     from studyhall.recognition.services import badges, certificates, feedback
     from tests.factories import make_group
 
     room = chat.start_conversation(person, [other_student])
     chat.send_message(person, room, body=f"Message {TEXT}")
+    # Direct messages reported both ways: the person's report (with what it
+    # shared) and a report of theirs that shared their earlier message too.
+    rude, _ = chat.send_message(other_student, room, body="Rude reply")
+    direct.report_direct_message(
+        person, rude, reason="other", note=f"Report {TEXT}", context_count=1
+    )
+    later, _ = chat.send_message(person, room, body=f"Later {TEXT}")
+    direct.report_direct_message(other_student, later, reason="spam", context_count=2)
+    chat.update_presence(person, room.pk, True)
     profiles.update_profile(person, headline=f"Headline {TEXT}", bio=f"Bio {TEXT}")
     profiles.add_showcase_item(
         person,
@@ -105,7 +116,7 @@ def wider_history(community, person, other_student, owner, instructor):
     certificates.issue_certificate(
         community, person, kind="participation", issued_by=instructor
     )
-    return {"group": group}
+    return {"group": group, "room": room}
 
 
 def read_zip(export):
@@ -168,6 +179,12 @@ def test_export_holds_messages_profile_badges_points_and_uploaded_files(
         "participation"
     )
     assert "Thanks, Ada" in files["recognition/kudos_received.json"]
+    reports = json.loads(files["flags.json"])
+    (shared,) = [f["shared_messages"] for f in reports if f["shared_messages"]]
+    assert [e["html"].strip() for e in shared] == [
+        f"<p>Message {TEXT}</p>",
+        "<p>Rude reply</p>",
+    ]
     assert "salt" not in files["recognition/badges.json"]
     uploaded = {name: body for name, body in files.items() if name.startswith("files/")}
     assert any(body == f"Notes {TEXT}" for body in uploaded.values())
@@ -272,6 +289,17 @@ def test_erasing_removes_everything_else_and_the_search_index(
 
     assert scan_for([EMAIL, NAME, TEXT, handle, "Thanks, Ada"]) == []
     assert not any(default_storage.exists(name) for name in stored)
+    # The report of their message stays for the log, without its text; their
+    # own report is gone; so is their name from the room's presence list.
+    (kept,) = apps.get_model("moderation.Flag").objects.all()
+    assert kept.case.author_id == person.pk
+    assert [e["html"] for e in kept.context if e["author_id"] == person.pk] == [
+        "",
+        "",
+    ]
+    assert "Rude reply" in json.dumps(kept.context)
+    presence = cache.get(f"chat:presence:{wider_history['room'].pk}")
+    assert NAME not in json.dumps(presence) and person.pk not in presence["people"]
     assert not apps.get_model("recognition.BadgeAward").objects.exists()
     assert (
         not apps.get_model("recognition.PointEvent")

@@ -50,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set by the site's administrators after a reported direct message: until
+    # then the person can neither start conversations nor send direct messages.
+    dm_muted_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

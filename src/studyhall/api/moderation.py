@@ -17,7 +17,7 @@ from studyhall.api.security import SIGNED_IN, viewer
 from studyhall.communities.models import Membership
 from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Category
-from studyhall.moderation import selectors, services
+from studyhall.moderation import direct, selectors, services
 from studyhall.moderation.models import Case, Reason
 from studyhall.moderation.registry import kind_named
 from studyhall.policy import Action
@@ -28,7 +28,8 @@ ContentType = Annotated[
     str,
     Field(
         max_length=30,
-        description='Kind of content: "post", "message", "profile", "showcase" or "group".',
+        description='Kind of content: "post", "message", "direct_message", "profile", '
+        '"showcase" or "group".',
     ),
 ]
 ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
@@ -39,6 +40,14 @@ class FlagIn(Schema):
     object_id: ObjectId
     reason: Reason
     note: str = Field("", description='Required for reason "other".')
+    context_count: int = Field(
+        0,
+        description="Direct messages only: how many messages before it (0-5) to "
+        "share with the site's administrators.",
+    )
+    block_author: bool = Field(
+        False, description="Direct messages only: block the author as well."
+    )
 
 
 class FlagOut(Schema):
@@ -164,13 +173,23 @@ def _appeal_out(appeal: Any) -> AppealOut | None:
 
 @router.post("/flags", response={201: FlagOut, 429: ErrorOut, **ERRORS}, auth=SIGNED_IN)
 def create_flag(request: HttpRequest, payload: FlagIn) -> Any:
-    """Flag content for the community's moderators (rate-limited: 429 with
-    Retry-After)."""
+    """Flag content for the community's moderators, or report a direct message
+    to the site's administrators (rate-limited: 429 with Retry-After)."""
     user = viewer(request)
     kind, item = selectors.flaggable(user, payload.content_type, payload.object_id)
-    flag = services.flag_content(
-        user, kind, item, reason=payload.reason, note=payload.note
-    )
+    if kind.name == direct.KIND:
+        flag = direct.report_direct_message(
+            user,
+            item,
+            reason=payload.reason,
+            note=payload.note,
+            context_count=payload.context_count,
+            block_author=payload.block_author,
+        )
+    else:
+        flag = services.flag_content(
+            user, kind, item, reason=payload.reason, note=payload.note
+        )
     return Status(
         201,
         FlagOut(case_id=flag.case_id, reason=flag.reason, created_at=flag.created_at),
@@ -546,7 +565,8 @@ def put_settings(request: HttpRequest, slug: str, payload: SettingsIn) -> Any:
 class MyCaseOut(Schema):
     content_type: str
     object_id: int
-    community: str
+    # None: a direct message, reviewed by the site's administrators.
+    community: str | None
     reason: str
     item: ItemOut | None
     can_appeal: bool
@@ -555,7 +575,8 @@ class MyCaseOut(Schema):
 
 class NoticeOut(Schema):
     kind: str
-    community: str
+    # None: from the site's administrators (a reported direct message).
+    community: str | None
     reason: str
     until: datetime | None
     created_at: datetime
@@ -576,7 +597,7 @@ def my_moderation(request: HttpRequest) -> Any:
             MyCaseOut(
                 content_type=c.case.content_type,
                 object_id=c.case.object_id,
-                community=c.community.slug,
+                community=c.community.slug if c.community else None,
                 reason=c.reason,
                 item=_item_out(c.context),
                 can_appeal=c.can_appeal,
@@ -587,7 +608,7 @@ def my_moderation(request: HttpRequest) -> Any:
         notices=[
             NoticeOut(
                 kind=n.kind,
-                community=n.community.slug,
+                community=n.community.slug if n.community else None,
                 reason=n.reason,
                 until=n.until,
                 created_at=n.created_at,
@@ -595,3 +616,171 @@ def my_moderation(request: HttpRequest) -> Any:
             for n in notices
         ],
     )
+
+
+# --- site-level cases: reported direct messages (site administrators) ----------------
+
+
+class SnapshotEntryOut(Schema):
+    id: int
+    number: int
+    author: str = Field(description="Display name of the message's author.")
+    html: str
+    created_at: datetime
+    reported: bool
+
+
+class ReportOut(Schema):
+    reporter: str = Field(description="Handle of the reporter.")
+    reason: str
+    note: str
+    created_at: datetime
+    shared: list[SnapshotEntryOut]
+
+
+class SiteCaseOut(Schema):
+    id: int
+    author: str = Field(description="Handle of the reported message's author.")
+    status: str
+    resolution: str
+    opened_at: datetime
+    report_count: int
+    is_deleted: bool
+    appeal: AppealOut | None
+    reports: list[ReportOut]
+
+
+class SiteCaseList(Schema):
+    items: list[SiteCaseOut]
+    next_cursor: str | None
+
+
+class SiteActionIn(Schema):
+    action: Literal[
+        "dismiss", "delete", "warn", "mute", "suspend", "deny_appeal", "lift"
+    ]
+    reason: str = ""
+    days: int | None = Field(None, ge=1, le=365)
+
+
+def _site_case_out(item: direct.SiteCase) -> SiteCaseOut:
+    case = item.case
+    return SiteCaseOut(
+        id=case.pk,
+        author=case.author.handle,
+        status=case.status,
+        resolution=case.resolution,
+        opened_at=case.opened_at,
+        report_count=case.flag_count,
+        is_deleted=bool(item.message is not None and item.message.is_deleted),
+        appeal=_appeal_out(item.appeal),
+        reports=[
+            ReportOut(
+                reporter=f.flagger.handle,
+                reason=f.reason,
+                note=f.note,
+                created_at=f.created_at,
+                shared=[
+                    SnapshotEntryOut(
+                        id=e["id"],
+                        number=e["number"],
+                        author=item.names.get(e["author_id"], ""),
+                        html=e["html"],
+                        created_at=e["created_at"],
+                        reported=e["reported"],
+                    )
+                    for e in f.context
+                ],
+            )
+            for f in item.flags
+        ],
+    )
+
+
+@router.get(
+    "/moderation/site/cases",
+    response={200: SiteCaseList, **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_site_cases(
+    request: HttpRequest,
+    status: Annotated[Literal["open", "resolved"], Query()] = "open",
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Any:
+    """Reported direct messages, oldest first (site administrators; 404 for
+    anyone else)."""
+    user = viewer(request)
+    cases = direct.site_cases(user, status=status)
+    page = keyset_page(cases, scope=f"site:{status}", cursor=cursor, limit=limit)
+    return {
+        "items": [_site_case_out(i) for i in direct.site_items(page.items)],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get(
+    "/moderation/site/cases/{case_id}",
+    response={200: SiteCaseOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def get_site_case(request: HttpRequest, case_id: Id) -> Any:
+    """One reported direct message with what each reporter shared."""
+    return _site_case_out(direct.site_case(viewer(request), case_id))
+
+
+@router.post(
+    "/moderation/site/cases/{case_id}/actions",
+    response={200: SiteCaseOut, **ERRORS},
+    auth=SIGNED_IN,
+)
+def act_on_site_case(request: HttpRequest, case_id: Id, payload: SiteActionIn) -> Any:
+    """Dismiss, delete the message, warn, mute from direct messages or suspend
+    its author for some days, deny the appeal, or lift the case's restriction."""
+    user = viewer(request)
+    item = direct.site_case(user, case_id)
+    direct.moderate_site_case(
+        user,
+        item.case,
+        action=payload.action,
+        reason=payload.reason,
+        days=payload.days,
+    )
+    return _site_case_out(direct.site_case(user, case_id))
+
+
+@router.get(
+    "/moderation/site/log",
+    response={200: AuditList, **ERRORS},
+    auth=SIGNED_IN,
+)
+def list_site_log(
+    request: HttpRequest,
+    kind: str = "",
+    actor: str = "",
+    target: str = "",
+    since: datetime | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Any:
+    """The site-level audit log, newest first, filtered like a community's."""
+    user = viewer(request)
+    entries = direct.site_log(user, kind=kind, actor=actor, target=target, since=since)
+    page = keyset_page(entries, scope="site-audit", cursor=cursor, limit=limit)
+    return {
+        "items": [
+            AuditOut(
+                id=e.pk,
+                kind=e.kind,
+                actor=e.actor.handle if e.actor else None,
+                target=e.target.handle if e.target else None,
+                content_type=e.content_type,
+                object_id=e.object_id,
+                reason=e.reason,
+                until=e.until,
+                created_at=e.created_at,
+            )
+            for e in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }

@@ -254,12 +254,29 @@ def _blocks_between(user_id: int, others: list[int]) -> bool:
     ).exists()
 
 
+def dm_muted_notice(person: Any) -> str:
+    """Return what a person muted from direct messages is told."""
+    until = person.dm_muted_until
+    when = f" until {until:%d %b %Y, %H:%M} UTC" if until else ""
+    return (
+        f"The site's administrators paused your direct messages{when}, after a "
+        "report. You can still read your conversations; see "
+        "Moderation of my posts to appeal."
+    )
+
+
+def _cannot_start(actor: User) -> str:
+    if policy.is_dm_muted(actor):
+        return dm_muted_notice(actor)
+    return "Verify your email address to send messages."
+
+
 def start_conversation(actor: User, people: list[User]) -> Room:
     """Open a direct conversation with one person (reusing the existing one) or a
     small group (up to ten people in all). Nobody blocked either way, and each
     person must share a community with the one who starts it."""
     if not policy.can(actor, Action.START_CONVERSATION):
-        raise PermissionDenied("Verify your email address to send messages.")
+        raise PermissionDenied(_cannot_start(actor))
     others = {p.pk: p for p in people if p.pk != actor.pk and p.is_active}
     if not others:
         raise ValidationError({"people": "Choose at least one other person."})
@@ -298,7 +315,7 @@ def open_direct_conversation(actor: User, person: User) -> Room:
     either way, not a shared community.
     """
     if not policy.can(actor, Action.START_CONVERSATION):
-        raise PermissionDenied("Verify your email address to send messages.")
+        raise PermissionDenied(_cannot_start(actor))
     if person.pk == actor.pk or not person.is_active:
         raise ValidationError({"people": "Choose another person."})
     if _blocks_between(actor.pk, [person.pk]):
@@ -473,6 +490,8 @@ def send_message(
                 )
             return existing, False
     if not policy.can(author, Action.SEND_MESSAGE, room):
+        if room.is_direct and policy.is_dm_muted(author):
+            raise PermissionDenied(dm_muted_notice(author))
         raise PermissionDenied(
             "This room is archived."
             if room.is_archived and policy.can(author, Action.VIEW, room)
@@ -559,8 +578,13 @@ def edit_message(editor: User, message: Message, *, body: str) -> Message:
 
 
 def delete_message(actor: User, message: Message) -> Message:
-    """Delete a message softly: it shows as deleted and its text is no longer sent."""
-    if not policy.can(actor, Action.DELETE, message):
+    """Delete a message softly: it shows as deleted and its text is no longer sent.
+    Its author, or whoever moderates it (a site administrator for a reported
+    direct message), may."""
+    if not (
+        policy.can(actor, Action.DELETE, message)
+        or policy.can(actor, Action.MODERATE, message)
+    ):
         raise PermissionDenied("You can only delete your own messages.")
     with transaction.atomic():
         message.is_deleted = True
@@ -714,6 +738,18 @@ def update_presence(user: User, room_id: int, online: bool) -> None:
             # without them.
             people=sorted(people),
         )
+
+
+def forget_presence(user_id: int, room_ids: list[int]) -> None:
+    """Remove a person from the presence lists of these rooms at once (their
+    account is being erased), rather than waiting for the entries to expire."""
+    for room_id in room_ids:
+        key = _presence_key(room_id)
+        state = cache.get(key)
+        if not state or user_id not in state["people"]:
+            continue
+        state["people"].pop(user_id, None)
+        cache.set(key, state, PRESENCE_SECONDS * 2)
 
 
 def _online_list(

@@ -140,6 +140,9 @@ def _room_context(
         "reaction_kinds": MessageReaction.Kind.choices,
         "online": services.online_in(room, request.user),
         "is_history": before is not None,
+        "dm_muted_notice": services.dm_muted_notice(request.user)
+        if room.is_direct and policy.is_dm_muted(request.user)
+        else "",
     }
 
 
@@ -188,6 +191,7 @@ def message_send(request: AuthedRequest, pk: int) -> HttpResponse:
         parent = Message.objects.filter(pk=parent_id or 0, room=room).first()
         if parent is None:
             raise Http404("No such message.")
+    status = 400
     if form.is_valid():
         try:
             message, _ = services.send_message(
@@ -199,12 +203,21 @@ def message_send(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            if not (room.is_direct and policy.is_dm_muted(request.user)):
+                raise
+            # Muted from direct messages: say until when, and keep the text.
+            form.add_error(None, str(error))
+            status = 403
         else:
             return redirect(_message_url(message))
     if parent is not None:
-        return _thread_response(request, parent, form, status=400)
+        return _thread_response(request, parent, form, status=status)
     return render(
-        request, "chat/room_detail.html", _room_context(request, room, form), status=400
+        request,
+        "chat/room_detail.html",
+        _room_context(request, room, form),
+        status=status,
     )
 
 

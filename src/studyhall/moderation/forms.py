@@ -205,3 +205,56 @@ class TrustForm(forms.Form):
             ("2", "Trusted"),
         ],
     )
+
+
+class DirectReportForm(forms.Form):
+    reason = FlagForm.base_fields["reason"]
+    note = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything the administrators should know",
+        help_text="Needed when you choose “Something else”. The administrators "
+        "see your name; the author does not.",
+    )
+    context_count = forms.TypedChoiceField(
+        coerce=int,
+        initial=0,
+        choices=[(n, str(n)) for n in range(6)],
+        label="Earlier messages to share with it",
+        help_text="0 to 5 messages just before this one, to show what it answers. "
+        "Nothing else of the conversation is shared.",
+    )
+    block_author = forms.BooleanField(
+        required=False,
+        label="Also block the author",
+        help_text="They can no longer message you; they are not told.",
+    )
+
+
+SITE_ACTION_CHOICES = [
+    ("dismiss", "Dismiss the report (nothing wrong)"),
+    ("delete", "Delete the message"),
+    ("warn", "Warn the author"),
+    ("mute", "Mute the author from direct messages for some days"),
+    ("suspend", "Suspend the author's account for some days"),
+    ("deny_appeal", "Deny the appeal (the decision stands)"),
+    ("lift", "Lift this case's mute or suspension (grants a pending appeal)"),
+]
+
+
+class SiteActionForm(forms.Form):
+    action = forms.ChoiceField(choices=SITE_ACTION_CHOICES, widget=forms.RadioSelect)
+    days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=365,
+        label="For how many days",
+        help_text="For muting and suspending.",
+    )
+    reason = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log; the author sees it.",
+    )

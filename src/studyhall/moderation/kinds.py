@@ -4,7 +4,8 @@ Each goes to the moderation queue of its community: a message to its room's,
 a study group to its own, and a profile or portfolio item, which live outside
 any community, to their owner's home community (the one they joined first,
 `policy.home_community_id`). Direct messages are private to their people and
-have no moderators, so they are not flagged: blocking ends them.
+belong to no community: their people report them to the site's
+administrators instead (kind "direct_message", moderation.direct).
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ def _set_hidden_column(actor: Any, item: Any, hidden: bool) -> None:
 def _get_message(user: Any, pk: int) -> Any:
     from studyhall.chat import selectors
 
-    return selectors.visible_message(user, pk)
+    message = selectors.visible_message(user, pk)
+    if message.room.is_direct:
+        # No community moderates a direct message: see DIRECT_MESSAGE.
+        raise Http404("No such message.")
+    return message
 
 
 def _load_messages(ids: list[int]) -> dict[int, Any]:
@@ -85,6 +90,67 @@ MESSAGE = ContentKind(
     set_hidden=_hide_message,
     delete=_delete_message,
     is_hidden=lambda message: message.is_hidden,
+)
+
+
+# --- direct messages (reviewed by the site's administrators) -------------------------
+
+
+def _get_direct(user: Any, pk: int) -> Any:
+    from studyhall.chat import selectors
+
+    message = selectors.visible_message(user, pk)
+    if not message.room.is_direct:
+        raise Http404("No such message.")
+    return message
+
+
+def _load_direct(ids: list[int]) -> dict[int, Any]:
+    from studyhall.chat.models import Message
+
+    found = Message.objects.filter(pk__in=ids, room__kind="direct").select_related(
+        "author", "room"
+    )
+    return {m.pk: m for m in found}
+
+
+def _no_community(message: Any) -> int:
+    raise Http404("Direct messages are reviewed by the site's administrators.")
+
+
+def _direct_context(viewer: Any, message: Any) -> ItemContext:
+    return ItemContext(
+        title="Direct message",
+        excerpt_html=message.body_html
+        if policy.can(viewer, Action.READ_TEXT, message)
+        else "",
+        url=reverse("chat:room-detail", args=[message.room_id])
+        + f"#m-{message.number}",
+        author_name=message.author.display_name,
+        is_hidden=False,
+        is_deleted=message.is_deleted,
+        where="Direct messages",
+    )
+
+
+def _not_hidden(actor: Any, message: Any, hidden: bool) -> None:
+    raise DomainError(
+        "A direct message is not hidden: delete it, or restrict its author.",
+        code="not_hideable",
+    )
+
+
+DIRECT_MESSAGE = ContentKind(
+    name="direct_message",
+    label="Direct message",
+    get=_get_direct,
+    load_many=_load_direct,
+    community_id=_no_community,
+    author_id=lambda message: message.author_id,
+    context=_direct_context,
+    set_hidden=_not_hidden,
+    delete=_delete_message,
+    is_hidden=lambda message: False,
 )
 
 

@@ -83,8 +83,14 @@ class Case(models.Model):
         OPEN = "open", "Waiting for review"
         RESOLVED = "resolved", "Resolved"
 
+    # None: a site-level case (a reported direct message), reviewed by the
+    # site's administrators rather than a community's moderators.
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="moderation_cases"
+        Community,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="moderation_cases",
     )
     content_type = models.CharField(max_length=30)
     object_id = models.PositiveBigIntegerField()
@@ -132,6 +138,11 @@ class Flag(models.Model):
     # Whether the flagger was trusted when flagging: only these count towards
     # hiding content automatically.
     is_trusted = models.BooleanField(default=False)
+    # A reported direct message as the reporter shared it: the message and the
+    # messages before it they chose to include, each {"id", "number",
+    # "author_id", "html", "created_at", "reported"}. Names are looked up when
+    # shown, so an erased account's name never stays here.
+    context = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -189,9 +200,15 @@ class AuditEntry(models.Model):
         SLOW_MODE = "slow_mode", "Slow mode changed"
         BLACKOUT = "blackout", "Blackout scheduled or cancelled"
         TRUST = "trust", "Trust level set"
+        DM_MUTE = "dm_mute", "Muted from direct messages"
 
+    # None: an action of the site's administrators on a site-level case.
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="audit_entries"
+        Community,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
     )
     # None: the system acted (automatic hiding).
     actor = models.ForeignKey(

@@ -141,5 +141,12 @@ def register_builtin_kinds() -> None:
     chat messages, portfolio items and study groups in moderation.kinds."""
     from studyhall.moderation import kinds
 
-    for kind in (POST, kinds.MESSAGE, kinds.PROFILE, kinds.SHOWCASE, kinds.GROUP):
+    for kind in (
+        POST,
+        kinds.MESSAGE,
+        kinds.DIRECT_MESSAGE,
+        kinds.PROFILE,
+        kinds.SHOWCASE,
+        kinds.GROUP,
+    ):
         register(kind)

@@ -30,6 +30,9 @@ from studyhall.moderation.registry import KINDS, ItemContext, kind_named
 from studyhall.policy import Action
 
 QUEUE_STATUSES = {"open": "Waiting for review", "resolved": "Resolved"}
+# Site-level decisions on a reported direct message whose reason its author
+# reads beside it.
+SITE_DECISIONS = ("delete", "warn", "dm_mute", "suspend")
 
 
 def _require(user: Any, action: Action, community: Community, message: str) -> None:
@@ -266,7 +269,8 @@ def workload(user: Any, community: Community) -> Workload:
 class MyCase:
     case: Case
     context: ItemContext | None
-    community: Community
+    # None: a reported direct message, decided by the site's administrators.
+    community: Community | None
     appeal: Appeal | None
     can_appeal: bool
     reason: str
@@ -275,10 +279,13 @@ class MyCase:
 def my_moderation(user: Any) -> tuple[list[MyCase], list[AuditEntry]]:
     """Return the person's hidden content (with what they may appeal) and the
     restrictions and warnings they received, without naming moderators."""
+    from studyhall.moderation.services import SITE_APPEALABLE
+
     shown = (
         Q(resolution__in=["hidden", "appeal_denied"])
         | Q(is_auto_hidden=True)
         | Q(appeal__isnull=False)
+        | Q(community__isnull=True, resolution__in=SITE_APPEALABLE)
     )
     cases = list(
         Case.objects.filter(shown, author_id=user.pk)
@@ -289,7 +296,11 @@ def my_moderation(user: Any) -> tuple[list[MyCase], list[AuditEntry]]:
     reasons = dict(
         AuditEntry.objects.filter(
             case_id__in=[c.pk for c in cases],
-            kind__in=[AuditEntry.Kind.HIDE, AuditEntry.Kind.AUTO_HIDE],
+            kind__in=[
+                AuditEntry.Kind.HIDE,
+                AuditEntry.Kind.AUTO_HIDE,
+                *SITE_DECISIONS,
+            ],
         )
         .order_by("case_id", "created_at")
         .values_list("case_id", "reason")
@@ -312,7 +323,7 @@ def my_moderation(user: Any) -> tuple[list[MyCase], list[AuditEntry]]:
     notices = list(
         AuditEntry.objects.filter(
             target_id=user.pk,
-            kind__in=["warn", "mute", "suspend", "ban", "lift"],
+            kind__in=["warn", "mute", "suspend", "ban", "lift", "dm_mute"],
         ).select_related("community")[:50]
     )
     return mine, notices

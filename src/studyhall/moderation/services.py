@@ -43,6 +43,8 @@ from studyhall.realtime.services import publish
 NOTE_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 1000
 APPEAL_MAX_LENGTH = 2000
+# Site-level decisions (moderation.direct) against an author, appealable once.
+SITE_APPEALABLE = ("deleted", "warned", "muted", "suspended")
 
 
 def user_stream(user_id: int) -> str:
@@ -61,7 +63,7 @@ def settings_for(community: Community) -> ModerationSettings:
 
 
 def _audit(
-    community_id: int,
+    community_id: int | None,
     actor: User | None,
     kind: str,
     *,
@@ -153,13 +155,9 @@ def set_trust_level(
     return membership
 
 
-def flag_content(
-    flagger: User, kind: ContentKind, item: Any, *, reason: str, note: str = ""
-) -> Flag:
-    """Flag an item for the community's moderators; enough trusted flags hide it
-    pending review. One flag per person per item; flags are rate-limited."""
-    if not policy.can(flagger, Action.FLAG, item):
-        raise PermissionDenied("You cannot flag this.")
+def clean_flag(reason: str, note: str) -> str:
+    """Check a flag's reason and return its cleaned note, or raise
+    ValidationError; a note is needed with "Something else"."""
     if reason not in Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
     note = clean_text(note or "").strip()
@@ -167,6 +165,17 @@ def flag_content(
         raise ValidationError({"note": "Say what is wrong, so moderators can act."})
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": f"Use at most {NOTE_MAX_LENGTH} characters."})
+    return note
+
+
+def flag_content(
+    flagger: User, kind: ContentKind, item: Any, *, reason: str, note: str = ""
+) -> Flag:
+    """Flag an item for the community's moderators; enough trusted flags hide it
+    pending review. One flag per person per item; flags are rate-limited."""
+    if not policy.can(flagger, Action.FLAG, item):
+        raise PermissionDenied("You cannot flag this.")
+    note = clean_flag(reason, note)
     check_flag_rate(flagger)
     community_id = kind.community_id(item)
     trusted = is_trusted_flagger(flagger, community_id)
@@ -443,6 +452,9 @@ def appeal(author: User, case: Case, *, text: str) -> Appeal:
     item = kind.load_many([case.object_id]).get(case.object_id)
     if item is None or not policy.can(author, Action.APPEAL, item):
         raise PermissionDenied("Only the author of hidden content can appeal.")
+    if case.community_id is None and case.resolution not in SITE_APPEALABLE:
+        # A reported direct message: only a decision against its author.
+        raise DomainError("There is no decision to appeal.", code="no_decision")
     text = clean_text(text or "").strip()
     if not text:
         raise ValidationError({"text": "Say why the decision should change."})

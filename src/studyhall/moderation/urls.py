@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyhall.moderation import views
+from studyhall.moderation import site_views, views
 
 app_name = "moderation"
 
@@ -16,6 +16,14 @@ urlpatterns = [
         name="appeal-create",
     ),
     path("moderation/mine/", views.mine, name="mine"),
+    path("report/message/<int:message_id>/", site_views.dm_report, name="dm-report"),
+    path("moderation/site/", site_views.site_queue, name="site-queue"),
+    path(
+        "moderation/site/cases/<int:case_id>/",
+        site_views.site_case,
+        name="site-case",
+    ),
+    path("moderation/site/log/", site_views.site_log, name="site-log"),
     path("c/<slug:slug>/guidelines/", views.guidelines, name="guidelines"),
     path("c/<slug:slug>/moderation/", views.queue, name="queue"),
     path(

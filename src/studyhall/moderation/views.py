@@ -22,7 +22,7 @@ from studyhall.core.pagination import parse_page_number
 from studyhall.core.text import parse_id
 from studyhall.discussions import selectors as board
 from studyhall.discussions.models import Post
-from studyhall.moderation import forms, gates, selectors, services
+from studyhall.moderation import direct, forms, gates, selectors, services
 from studyhall.moderation.models import Appeal, Case
 from studyhall.moderation.registry import post_url
 from studyhall.policy import Action
@@ -85,6 +85,8 @@ def _moderated_post(
 def flag_create(
     request: AuthedRequest, content_type: str, object_id: int
 ) -> HttpResponse:
+    if content_type == direct.KIND:
+        return redirect("moderation:dm-report", message_id=object_id)
     kind, item = selectors.flaggable(request.user, content_type, object_id)
     context_ = kind.context(request.user, item)
     if not policy.can(request.user, Action.FLAG, item):
@@ -488,7 +490,15 @@ def guidelines(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def mine(request: AuthedRequest) -> HttpResponse:
     cases, notices = selectors.my_moderation(request.user)
-    return render(request, "moderation/mine.html", {"cases": cases, "notices": notices})
+    return render(
+        request,
+        "moderation/mine.html",
+        {
+            "cases": cases,
+            "notices": notices,
+            "reports": direct.my_reports(request.user),
+        },
+    )
 
 
 @login_required

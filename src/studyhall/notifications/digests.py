@@ -296,6 +296,7 @@ class NewsCache:
         for case in Case.objects.filter(
             community_id__in=missing, status=Case.Status.OPEN, flag_count__gt=0
         ).order_by("opened_at")[:limit]:
+            assert case.community_id is not None  # Filtered by community.
             self.flagged[case.community_id].append(case)
 
 

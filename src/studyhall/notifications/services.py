@@ -627,6 +627,22 @@ _PERSONAL: dict[str, tuple[str, str]] = {
     "moderation.mute": (Kind.MODERATION, "You are muted in a community for a while."),
     "moderation.suspend": (Kind.MODERATION, "You are suspended from a community."),
     "moderation.ban": (Kind.MODERATION, "You are banned from a community."),
+    "moderation.dm_deleted": (
+        Kind.MODERATION,
+        "A direct message of yours was deleted after a report.",
+    ),
+    "moderation.dm_mute": (
+        Kind.MODERATION,
+        "You cannot send direct messages for a while, after a report.",
+    ),
+    "moderation.site_suspend": (
+        Kind.MODERATION,
+        "Your account is suspended for a while, after a report.",
+    ),
+    "moderation.report_closed": (
+        Kind.MODERATION,
+        "The site's administrators reviewed a message you reported.",
+    ),
 }
 
 

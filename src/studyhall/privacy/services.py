@@ -243,6 +243,8 @@ def _sections(user: User) -> list[tuple[str, Any]]:
                 "reason": f.reason,
                 "note": f.note,
                 "created_at": _iso(f.created_at),
+                # A reported direct message: what the person chose to share.
+                "shared_messages": f.context,
             }
             for f in Flag.objects.filter(flagger=user).select_related("case")
         ]
@@ -440,8 +442,11 @@ def delete_account(user: User, *, erase_content: bool) -> None:
         Draft.objects.filter(user=user).delete()
         ReadMark.objects.filter(user=user).delete()
         Reaction.objects.filter(user=user).delete()
+        # Their reports go, with the messages each shared; reports of their
+        # own direct messages stay for the log, without their text if erased.
         Flag.objects.filter(flagger=user).delete()
         Appeal.objects.filter(case__author=user).delete()
+        _forget_presence(user)
         for membership in Membership.objects.filter(user=user):
             membership.delete()
         _remove_rows(user, PERSONAL)
@@ -478,6 +483,32 @@ def _forget_fragments_on_commit(user: User) -> None:
         ).values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: fragments.forget_posts(post_ids))
+
+
+def _forget_presence(user: User) -> None:
+    """Drop the person from the live presence lists of their rooms, which hold
+    their name until they expire. Runs before their room memberships go."""
+    from studyhall.chat import services as chat
+
+    room_ids = apps.get_model("chat.RoomMember").objects.filter(user=user)
+    chat.forget_presence(user.pk, list(room_ids.values_list("room_id", flat=True)))
+
+
+def _erase_shared_messages(user: User) -> None:
+    """Blank the person's messages in what reporters shared with the site's
+    administrators (Flag.context), as their messages themselves are blanked."""
+    # Scanned in Python: SQLite has no JSON containment lookup.
+    shared = Flag.objects.filter(case__content_type="direct_message").exclude(
+        context=[]
+    )
+    for flag in shared.only("pk", "context").iterator():
+        if not any(entry.get("author_id") == user.pk for entry in flag.context):
+            continue
+        context = [
+            {**entry, "html": ""} if entry.get("author_id") == user.pk else entry
+            for entry in flag.context
+        ]
+        Flag.objects.filter(pk=flag.pk).update(context=context)
 
 
 def _remove_rows(user: User, rows: list[tuple[str, str]]) -> None:
@@ -545,6 +576,7 @@ def _erase_content(user: User) -> None:
     apps.get_model("chat.Message").objects.filter(author=user).update(
         body="", body_html="", client_id="", is_deleted=True, deleted_at=now
     )
+    _erase_shared_messages(user)
     posts = Post.objects.filter(author=user)
     PostRevision.objects.filter(post__in=posts).delete()
     posts.update(
