@@ -98,10 +98,12 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.closed = False
         # Set once the socket is being closed: nothing more is queued.
         self.stopping = False
-        # While the person's access is being checked again, stream frames wait
-        # here, and go out afterwards only for the streams still allowed.
+        # While the person's access is being checked again, the writer sends
+        # nothing of its streams, even frames already queued: afterwards they
+        # go out only for the streams still allowed.
         self.rechecks = 0
-        self.held: list[tuple[str, str]] = []
+        self.clear = asyncio.Event()
+        self.clear.set()
         self.writer: asyncio.Task[None] | None = None
         self.hub: Hub | None = None
         try:
@@ -126,6 +128,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.last_heard = self.loop.time()
         self.hidden: frozenset[int] = frozenset()
         await self.accept()
+        self.sending_since: float | None = None
         self.writer = asyncio.create_task(self._write())
         if self.user_id:
             self.hidden = await database_sync_to_async(selectors.hidden_people)(user)
@@ -275,7 +278,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "reload", "stream": stream, "sequence": plan.last_sequence}
             )
         for frame in plan.frames:
-            self._deliver(frame)
+            await self._deliver(frame)
         await self.send_json(
             {"type": "subscribed", "stream": stream, "sequence": self.streams[stream]}
         )
@@ -350,13 +353,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         """
         if self.stopping:
             return
-        if self.rechecks and stream is not None:
-            self.held.append((stream, text))
-            return
         try:
             self.outbox.put_nowait((stream, text))
         except asyncio.QueueFull:
-            self._too_slow()
+            self.too_slow()
 
     def control(self, message: dict[str, Any]) -> None:
         """Take a message of the person's control group (from the hub)."""
@@ -364,16 +364,25 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             # Until this socket has asked the policy again, nothing of its
             # streams goes out: the person may just have lost one.
             self.rechecks += 1
+            self.clear.clear()
         self.inbox.put_nowait(message)
 
     def _release(self) -> None:
         self.rechecks -= 1
-        if self.rechecks:
+        if not self.rechecks:
+            self.clear.set()
+
+    async def _queue(self, stream: str | None, text: str) -> None:
+        """Queue a frame of the socket's own (a reply, a replay), waiting for
+        room in the outbox: a replay may be longer than the outbox."""
+        if self.stopping:
             return
-        held, self.held = self.held, []
-        for stream, text in held:
-            if stream in self.streams:
-                self.push(stream, text)
+        try:
+            async with asyncio.timeout(_setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)):
+                await self.outbox.put((stream, text))
+        except TimeoutError:
+            logger.warning("dropping a socket of %s that stopped reading", self.user_id)
+            await self._end(CLOSE_TOO_SLOW, wait=False)
 
     def stop(self, code: int, *, wait: bool = True) -> None:
         """Close the socket from outside its own task (the hub, the writer)."""
@@ -382,28 +391,29 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.stopping = True
         self.inbox.put_nowait({"type": "socket.stop", "code": code, "wait": wait})
 
-    def _too_slow(self) -> None:
+    def too_slow(self) -> None:
         if self.stopping:
             return
         logger.warning("dropping a socket of %s that stopped reading", self.user_id)
         self.stop(CLOSE_TOO_SLOW, wait=False)
 
     async def _write(self) -> None:
-        timeout = _setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)
+        # No timer per frame: the heartbeat closes a socket whose send has
+        # waited longer than REALTIME_SEND_TIMEOUT_SECONDS.
+        get = self.outbox.get
         while True:
-            stream, text = await self.outbox.get()
+            stream, text = await get()
+            if stream is not None and not self.clear.is_set():
+                await self.clear.wait()
             if stream is not None and stream not in self.streams:
                 # Access ended (or the client left) after it was queued.
                 continue
+            self.sending_since = self.loop.time()
             try:
-                async with asyncio.timeout(timeout):
-                    await self.base_send({"type": "websocket.send", "text": text})
-            except TimeoutError:
-                # The client stopped reading and the server's buffer is full.
-                self._too_slow()
-                return
+                await self.base_send({"type": "websocket.send", "text": text})
             except Exception:
                 return
+            self.sending_since = None
 
     async def socket_stop(self, message: dict[str, Any]) -> None:
         await self._end(message["code"], wait=message["wait"])
@@ -420,7 +430,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         for missed in await database_sync_to_async(selectors.missed_events)(
             stream, last
         ):
-            self._deliver(missed)
+            await self._deliver(missed)
 
     async def access_changed(self, message: dict[str, Any]) -> None:
         try:
@@ -452,17 +462,17 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     # --- outbound ----------------------------------------------------------
 
-    def _deliver(self, frame: dict[str, Any]) -> None:
+    async def _deliver(self, frame: dict[str, Any]) -> None:
         stream = frame["stream"]
         last = self.streams.get(stream)
         # Replay and live tail can overlap; a sequence is delivered once.
         if last is None or frame["sequence"] <= last:
             return
         self.streams[stream] = frame["sequence"]
-        self.push(stream, json.dumps(frame))
+        await self._queue(stream, json.dumps(frame))
 
     async def send_json(self, content: Any, close: bool = False) -> None:
-        self.push(None, json.dumps(content))
+        await self._queue(None, json.dumps(content))
         if close:
             await self.close(code=close if close is not True else None)
 

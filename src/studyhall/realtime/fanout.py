@@ -13,7 +13,7 @@ follows that person's control group once and passes the message to each of
 their local sockets, which re-check their session and subscriptions.
 
 One heartbeat for the whole process pings every socket, drops the silent
-ones, renews the hub's group memberships (a restarted Redis forgets them)
+ones and those whose send has waited too long on a client that stopped reading, renews the hub's group memberships (a restarted Redis forgets them)
 once per group, and renews presence and access in batches of sockets per
 database trip rather than one trip per socket; it also fills any gap a lost
 fan-out left by comparing each stream's last sequence, read once per tick.
@@ -29,6 +29,7 @@ import contextlib
 import json
 import logging
 import weakref
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
@@ -67,7 +68,7 @@ class Hub:
         self._start_lock = asyncio.Lock()
         # Counted for tests and the bench: channel-layer messages taken, and
         # frames the hub had to encode itself.
-        self.received = 0
+        self.received: Counter[str] = Counter()
         self.encoded = 0
 
     # --- sockets and groups ------------------------------------------------
@@ -153,7 +154,7 @@ class Hub:
                 logger.warning("the hub could not read the channel layer; retrying")
                 await asyncio.sleep(1)
                 continue
-            self.received += 1
+            self.received[message.get("type", "")] += 1
             try:
                 self.dispatch(message)
             except Exception:
@@ -235,11 +236,16 @@ class Hub:
         loop = asyncio.get_running_loop()
         now = loop.time()
         idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 40)
+        send_timeout = _setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)
         live = []
         for socket in list(self.sockets):
             if socket.stopping:
                 continue
-            if now - socket.last_heard > idle:
+            since = getattr(socket, "sending_since", None)
+            if since is not None and now - since > send_timeout:
+                # The client stopped reading and the server's buffer is full.
+                socket.too_slow()
+            elif now - socket.last_heard > idle:
                 # No frame (not even a pong) for too long: the peer is gone.
                 socket.stop(socket.CLOSE_IDLE)
             else:
