@@ -6,6 +6,7 @@ Makes its own SQLite database in a temporary directory and deletes it after.
 
     .venv/bin/python bench/chat_fanout.py                  # 1,000 clients, 50 messages
     .venv/bin/python bench/chat_fanout.py --clients 200 --messages 20
+    .venv/bin/python bench/chat_fanout.py --idle 60        # idle CPU, no messages
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ class Clients:
         self.expected = 0
         self.done = asyncio.Event()
         self.closed = 0
+        self.close_codes: dict[int | None, int] = {}
         self.readers: list[asyncio.Task[None]] = []
 
     async def open(self, session: str) -> Any:
@@ -122,6 +124,10 @@ class Clients:
             additional_headers={"Cookie": f"sessionid={session}"},
             open_timeout=120,
             max_queue=None,
+            # The server pings (the app's own frames) and drops silent sockets;
+            # the client library's own keepalive would close sockets whenever
+            # this process, reading 1,000 of them, falls behind on a busy machine.
+            ping_interval=None,
         )
         await ws.send(json.dumps({"subscribe": f"room.{self.room}"}))
         while True:
@@ -145,6 +151,8 @@ class Clients:
                         if len(self.latencies) >= self.expected:
                             self.done.set()
         self.closed += 1
+        code = getattr(ws, "close_code", None)
+        self.close_codes[code] = self.close_codes.get(code, 0) + 1
 
 
 async def run(
@@ -174,6 +182,35 @@ async def run(
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(3)  # let presence settle
     idle_rss = rss_kb(pid)
+    memory = (
+        "server memory per idle conn",
+        f"{(idle_rss - base_rss) / max(1, args.clients):.1f} KB "
+        f"({base_rss / 1024:.0f} MB before, {idle_rss / 1024:.0f} MB with the clients)",
+    )
+    if args.idle:
+        # Nothing sent: what the sockets cost while they only answer pings.
+        server_cpu = cpu_seconds(pid)
+        await asyncio.sleep(args.idle)
+        server_cpu = cpu_seconds(pid) - server_cpu
+        per_thousand = server_cpu / args.idle / max(1, args.clients) * 1000
+        rows = [
+            ("clients", f"{args.clients} (+1 sender), idle {args.idle:.0f} s"),
+            ("sockets closed early", f"{clients.closed} {clients.close_codes or ''}"),
+            ("idle server CPU", f"{server_cpu * 1000:.0f} ms in {args.idle:.0f} s"),
+            (
+                "idle CPU per 1,000 sockets",
+                f"{per_thousand * 1000:.1f} ms a second ({per_thousand * 100:.2f} % of a core)",
+            ),
+            memory,
+        ]
+        for name, value in rows:
+            print(f"{name:<29}{value}")
+        for task in clients.readers:
+            task.cancel()
+        await asyncio.gather(
+            *(ws.close() for ws in [*sockets, sender]), return_exceptions=True
+        )
+        return
 
     # Every socket, the sender's too, follows the room.
     clients.expected = (args.clients + 1) * args.messages
@@ -198,7 +235,7 @@ async def run(
         ("messages sent", f"{args.messages} (every {args.interval * 1000:.0f} ms)"),
         ("connect time", f"{connect_seconds:.1f} s"),
         ("deliveries", f"{received} of {clients.expected}"),
-        ("sockets closed early", str(clients.closed)),
+        ("sockets closed early", f"{clients.closed} {clients.close_codes or ''}"),
     ]
     if clients.latencies:
         for p in (50, 99):
@@ -209,12 +246,12 @@ async def run(
         ("deliveries per second", f"{received / elapsed:,.0f}"),
         ("messages per second", f"{args.messages / elapsed:.1f}"),
         ("server CPU per message", f"{server_cpu / args.messages * 1000:.1f} ms"),
-        ("client CPU per message", f"{client_cpu / args.messages * 1000:.1f} ms"),
         (
-            "server memory per idle conn",
-            f"{(idle_rss - base_rss) / max(1, args.clients):.1f} KB "
-            f"({base_rss / 1024:.0f} MB before, {idle_rss / 1024:.0f} MB with the clients)",
+            "server CPU per delivery",
+            f"{server_cpu / max(1, received) * 1e6:.0f} µs (per socket and message)",
         ),
+        ("client CPU per message", f"{client_cpu / args.messages * 1000:.1f} ms"),
+        memory,
     ]
     for name, value in rows:
         print(f"{name:<29}{value}")
@@ -242,6 +279,16 @@ def main() -> None:
         "--interval", type=float, default=0.1, help="seconds between messages"
     )
     parser.add_argument(
+        "--idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="send nothing; measure the server's CPU while the sockets idle",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="the server's port (default: a free one)"
+    )
+    parser.add_argument(
         "--ws",
         default=WS,
         choices=["auto", "websockets", "websockets-sansio", "wsproto"],
@@ -256,7 +303,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     tmp = Path(tempfile.mkdtemp(prefix="studyhall-chat-bench-"))
-    port = free_port()
+    port = args.port or free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_DIR / "src"),

@@ -177,6 +177,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Messages a channel-layer channel may hold before new ones are dropped. Each
+# server process reads one channel for all its sockets (realtime.fanout), so
+# it must absorb a burst of events; a gap is filled from storage anyway.
+CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "1000"))
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
@@ -189,7 +193,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "studyhall"},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": "studyhall",
+                "capacity": CHANNEL_CAPACITY,
+            },
         }
     }
 else:
@@ -201,7 +209,10 @@ else:
         }
     }
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "studyhall.realtime.layers.InMemoryChannelLayer"}
+        "default": {
+            "BACKEND": "studyhall.realtime.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY},
+        }
     }
 
 # WebSocket handshakes are accepted only from these origins (scheme://host[:port]).
@@ -224,6 +235,9 @@ REALTIME_SEND_TIMEOUT_SECONDS = float(
 )
 REALTIME_RECHECK_SECONDS = float(os.environ.get("REALTIME_RECHECK_SECONDS", "10"))
 REALTIME_REPLAY_LIMIT = int(os.environ.get("REALTIME_REPLAY_LIMIT", "500"))
+# Frames a socket may have waiting to be written; a client that lets more pile
+# up is closed as too slow (4429) and resumes by sequence.
+REALTIME_OUTBOX_FRAMES = int(os.environ.get("REALTIME_OUTBOX_FRAMES", "1000"))
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND == "database":

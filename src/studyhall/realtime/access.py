@@ -47,7 +47,7 @@ def _send(user_id: int) -> None:
         return
     try:
         async_to_sync(layer.group_send)(
-            control_group(user_id), {"type": "access.changed"}
+            control_group(user_id), {"type": "access.changed", "user": user_id}
         )
     except Exception:
         logger.exception("could not tell sockets of %s that access changed", user_id)
@@ -74,7 +74,7 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     try:
         async_to_sync(layer.group_send)(
             control_group(user_id),
-            {"type": "session.ended", "session": session_key or ""},
+            {"type": "session.ended", "user": user_id, "session": session_key or ""},
         )
     except Exception:
         logger.exception("could not close the sockets of a logged-out session")

@@ -5,9 +5,12 @@ sequence it saw and receives what it missed, then the live tail; a client
 too far behind is told to reload. Inbound frames other than subscriptions
 (chat's "send", "typing"...) go to the handler an app registered, which calls
 one service; every failure comes back as an error frame and the socket stays
-open. Access is re-checked per event from a snapshot that the person's
-control group refreshes at once when a membership, the account or the session
-changes.
+open. Each socket keeps the streams its viewer may follow: set through the
+policy at subscription, checked again at once when the person's control group
+says a membership, the account or the session changed, and at pings. Frames
+reach it through the process's hub (realtime.fanout) and wait in a bounded
+outbox that one writer task drains; a frame of a stream the viewer can no
+longer follow is dropped even if already queued.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
 from studyhall.core.errors import DomainError
 from studyhall.realtime import selectors
-from studyhall.realtime.access import control_group
+from studyhall.realtime.fanout import Hub, hub
 from studyhall.realtime.registry import conceal_hook, frame_handler, presence_hook
 from studyhall.realtime.services import group_name
 
@@ -76,6 +80,41 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     subject; missed events are replayed from storage before the live tail.
     """
 
+    CLOSE_IDLE = CLOSE_IDLE
+    # The process's hub talks to the channel layer for every socket.
+    channel_layer_alias = None  # type: ignore[assignment]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        # What the hub and the heartbeat ask of this socket (access changed,
+        # session ended, a stream to drop or to fill from storage), handled in
+        # turn with the client's own frames.
+        self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.outbox: asyncio.Queue[tuple[str | None, str]] = asyncio.Queue(
+            maxsize=int(_setting("REALTIME_OUTBOX_FRAMES", 1000))
+        )
+        self.closed = False
+        # Set once the socket is being closed: nothing more is queued.
+        self.stopping = False
+        # While the person's access is being checked again, the writer sends
+        # nothing of its streams, even frames already queued: afterwards they
+        # go out only for the streams still allowed.
+        self.rechecks = 0
+        self.clear = asyncio.Event()
+        self.clear.set()
+        self.writer: asyncio.Task[None] | None = None
+        self.hub: Hub | None = None
+        try:
+            await await_many_dispatch([receive, self.inbox.get], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            await self._cleanup_quietly()
+            if self.writer is not None:
+                self.writer.cancel()
+
     async def connect(self) -> None:
         self.streams: dict[str, int] = {}
         self.checked_at: dict[str, float] = {}
@@ -87,15 +126,14 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.session_key: str | None = getattr(session, "session_key", None)
         self.loop = asyncio.get_running_loop()
         self.last_heard = self.loop.time()
-        self.closed = False
         self.hidden: frozenset[int] = frozenset()
         await self.accept()
-        if user_id := self.user_id:
+        self.sending_since: float | None = None
+        self.writer = asyncio.create_task(self._write())
+        if self.user_id:
             self.hidden = await database_sync_to_async(selectors.hidden_people)(user)
-            await self.channel_layer.group_add(
-                control_group(user_id), self.channel_name
-            )
-        self.heartbeat = asyncio.create_task(self._heartbeat())
+        self.hub = hub()
+        await self.hub.register(self)
 
     async def disconnect(self, code: int) -> None:
         await self._cleanup()
@@ -107,23 +145,17 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def _cleanup(self) -> None:
         if self.closed:
             return
-        self.closed = True
-        heartbeat = getattr(self, "heartbeat", None)
-        if heartbeat is not None and heartbeat is not asyncio.current_task():
-            heartbeat.cancel()
-        for stream in list(self.streams):
+        self.closed = self.stopping = True
+        for stream in list(getattr(self, "streams", ())):
             await self._leave(stream)
-        if user_id := getattr(self, "user_id", None):
-            await self.channel_layer.group_discard(
-                control_group(user_id), self.channel_name
-            )
+        if self.hub is not None:
+            await self.hub.unregister(self)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every handler: a
-        # trip to the one database thread per socket and per event, which with
-        # a thousand sockets in a room queues a thousand trips behind every
-        # message. Every database call here goes through
-        # database_sync_to_async, which closes them itself.
+        # trip to the one database thread per socket and per event. Every
+        # database call here goes through database_sync_to_async, which closes
+        # them itself.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -234,7 +266,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             return
         self.streams[stream] = since
         self.checked_at[stream] = self.loop.time()
-        await self.channel_layer.group_add(group_name(stream), self.channel_name)
+        assert self.hub is not None
+        await self.hub.join(group_name(stream), self)
         if tail_only:
             since = await database_sync_to_async(selectors.current_sequence)(stream)
             self.streams[stream] = max(self.streams[stream], since)
@@ -251,10 +284,16 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         )
         await self._presence(stream, online=True)
 
-    async def _leave(self, stream: str) -> None:
+    def forget(self, stream: str) -> None:
+        """Stop following a stream at once: frames of it already queued are
+        not sent either."""
         self.streams.pop(stream, None)
         self.checked_at.pop(stream, None)
-        await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+
+    async def _leave(self, stream: str) -> None:
+        self.forget(stream)
+        if self.hub is not None:
+            await self.hub.leave(group_name(stream), self)
         await self._presence(stream, online=False)
 
     async def _drop(self, stream: str) -> None:
@@ -272,61 +311,134 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         except Exception:
             logger.exception("presence of %s on %s failed", self.user_id, stream)
 
-    # --- outbound ----------------------------------------------------------
+    # --- from the hub ------------------------------------------------------
 
-    async def stream_event(self, message: dict[str, Any]) -> None:
-        stream = message["stream"]
-        if stream not in self.streams:
+    def offer(self, stream: str, sequence: int, text: str) -> None:
+        """Queue a live event the hub encoded once for every local socket."""
+        last = self.streams.get(stream)
+        # Only streams the viewer follows, i.e. was allowed to and still is.
+        if last is None or sequence <= last:
             return
-        # The viewer's access was checked at subscription and is checked again
-        # at once by the control group when it may have changed, and on every
-        # ping past REALTIME_RECHECK_SECONDS: delivery itself waits on nothing.
-        frame = {
-            "type": "event",
-            "stream": stream,
-            "sequence": message["sequence"],
-            "event": message["event"],
-            "payload": message["payload"],
-        }
-        last = self.streams[stream]
-        if frame["sequence"] > last + 1:
+        if sequence > last + 1:
             # A fan-out was lost (a full buffer, a restarted Redis): fill the
             # gap from storage, which holds every event before it is sent.
-            for missed in await database_sync_to_async(selectors.missed_events)(
-                stream, last
-            ):
-                await self._deliver(missed)
+            self.inbox.put_nowait({"type": "stream.catchup", "stream": stream})
             return
-        # The publisher encoded the frame once for every socket.
-        await self._deliver(frame, message.get("text"))
+        self.streams[stream] = sequence
+        self.push(stream, text)
 
-    async def stream_ephemeral(self, message: dict[str, Any]) -> None:
+    def offer_concealed(self, message: dict[str, Any]) -> None:
+        """Queue a signal about someone hidden from the viewer, without them."""
         stream = message["stream"]
-        if stream not in self.streams:
-            return
-        payload: dict[str, Any] | None = message["payload"]
-        people = message.get("people", [])
-        if self.hidden and not self.hidden.isdisjoint(people):
-            # Someone blocked either way: the viewer is not told of their
-            # typing or presence.
-            hook = conceal_hook(stream.partition(".")[0])
-            assert payload is not None
-            if hook is not None:
-                payload = hook(message["event"], payload, people, self.hidden)
-            else:
-                payload = None
-            if payload is None:
-                return
-        await self.send_json(
-            {
+        hook = conceal_hook(stream.partition(".")[0])
+        payload: dict[str, Any] | None = None
+        if hook is not None:
+            payload = hook(
+                message["event"], message["payload"], message["people"], self.hidden
+            )
+        if payload is not None:
+            frame = {
                 "type": "signal",
                 "stream": stream,
                 "event": message["event"],
                 "payload": payload,
             }
-        )
+            self.push(stream, json.dumps(frame))
+
+    def push(self, stream: str | None, text: str) -> None:
+        """Queue a frame (of a stream, or of the socket itself) for the writer.
+
+        A client that does not read fills its outbox and is closed as too slow;
+        it resumes by sequence when it reads again.
+        """
+        if self.stopping:
+            return
+        try:
+            self.outbox.put_nowait((stream, text))
+        except asyncio.QueueFull:
+            self.too_slow()
+
+    def control(self, message: dict[str, Any]) -> None:
+        """Take a message of the person's control group (from the hub)."""
+        if message.get("type") == "access.changed":
+            # Until this socket has asked the policy again, nothing of its
+            # streams goes out: the person may just have lost one.
+            self.rechecks += 1
+            self.clear.clear()
+        self.inbox.put_nowait(message)
+
+    def _release(self) -> None:
+        self.rechecks -= 1
+        if not self.rechecks:
+            self.clear.set()
+
+    async def _queue(self, stream: str | None, text: str) -> None:
+        """Queue a frame of the socket's own (a reply, a replay), waiting for
+        room in the outbox: a replay may be longer than the outbox."""
+        if self.stopping:
+            return
+        try:
+            async with asyncio.timeout(_setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)):
+                await self.outbox.put((stream, text))
+        except TimeoutError:
+            logger.warning("dropping a socket of %s that stopped reading", self.user_id)
+            await self._end(CLOSE_TOO_SLOW, wait=False)
+
+    def stop(self, code: int, *, wait: bool = True) -> None:
+        """Close the socket from outside its own task (the hub, the writer)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        self.inbox.put_nowait({"type": "socket.stop", "code": code, "wait": wait})
+
+    def too_slow(self) -> None:
+        if self.stopping:
+            return
+        logger.warning("dropping a socket of %s that stopped reading", self.user_id)
+        self.stop(CLOSE_TOO_SLOW, wait=False)
+
+    async def _write(self) -> None:
+        # No timer per frame: the heartbeat closes a socket whose send has
+        # waited longer than REALTIME_SEND_TIMEOUT_SECONDS.
+        get = self.outbox.get
+        while True:
+            stream, text = await get()
+            if stream is not None and not self.clear.is_set():
+                await self.clear.wait()
+            if stream is not None and stream not in self.streams:
+                # Access ended (or the client left) after it was queued.
+                continue
+            self.sending_since = self.loop.time()
+            try:
+                await self.base_send({"type": "websocket.send", "text": text})
+            except Exception:
+                return
+            self.sending_since = None
+
+    async def socket_stop(self, message: dict[str, Any]) -> None:
+        await self._end(message["code"], wait=message["wait"])
+
+    async def stream_drop(self, message: dict[str, Any]) -> None:
+        if not self.closed:
+            await self._drop(message["stream"])
+
+    async def stream_catchup(self, message: dict[str, Any]) -> None:
+        stream = message["stream"]
+        last = self.streams.get(stream)
+        if last is None:
+            return
+        for missed in await database_sync_to_async(selectors.missed_events)(
+            stream, last
+        ):
+            await self._deliver(missed)
 
     async def access_changed(self, message: dict[str, Any]) -> None:
+        try:
+            await self._recheck()
+        finally:
+            self._release()
+
+    async def _recheck(self) -> None:
         if not await database_sync_to_async(selectors.session_is_valid)(
             self.scope.get("user"), self.session_key
         ):
@@ -348,30 +460,21 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if not message.get("session") or message["session"] == self.session_key:
             await self._end(CLOSE_SESSION_ENDED)
 
-    async def _deliver(self, frame: dict[str, Any], text: str | None = None) -> None:
+    # --- outbound ----------------------------------------------------------
+
+    async def _deliver(self, frame: dict[str, Any]) -> None:
         stream = frame["stream"]
         last = self.streams.get(stream)
         # Replay and live tail can overlap; a sequence is delivered once.
         if last is None or frame["sequence"] <= last:
             return
         self.streams[stream] = frame["sequence"]
-        await self._send_text(text if text is not None else json.dumps(frame))
+        await self._queue(stream, json.dumps(frame))
 
     async def send_json(self, content: Any, close: bool = False) -> None:
-        await self._send_text(json.dumps(content))
+        await self._queue(None, json.dumps(content))
         if close:
             await self.close(code=close if close is not True else None)
-
-    async def _send_text(self, text: str) -> None:
-        # A client that stops reading fills the server's write buffer and the
-        # send waits; past the timeout it is dropped so it holds nothing up.
-        # It resumes by sequence when it reads again.
-        try:
-            async with asyncio.timeout(_setting("REALTIME_SEND_TIMEOUT_SECONDS", 10)):
-                await AsyncJsonWebsocketConsumer.send(self, text_data=text)
-        except TimeoutError:
-            logger.warning("dropping a socket of %s that stopped reading", self.user_id)
-            await self._end(CLOSE_TOO_SLOW, wait=False)
 
     async def _end(self, code: int, *, wait: bool = True) -> None:
         await self._cleanup()
@@ -382,82 +485,3 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(close, 1)
         raise StopConsumer()
-
-    async def _refresh(self) -> None:
-        """Renew group memberships and catch up on anything not fanned out.
-
-        A restarted Redis forgets its groups and drops messages in flight;
-        re-joining is idempotent, and storage fills the gap within a ping.
-        """
-        if user_id := self.user_id:
-            await self.channel_layer.group_add(
-                control_group(user_id), self.channel_name
-            )
-        for stream in list(self.streams):
-            await self.channel_layer.group_add(group_name(stream), self.channel_name)
-        # One trip to the worker thread per socket and ping: with many sockets
-        # that thread is the server's narrowest point.
-        recheck = _setting("REALTIME_RECHECK_SECONDS", 10)
-        now = self.loop.time()
-        due = [
-            stream
-            for stream in self.streams
-            if now - self.checked_at.get(stream, 0) >= recheck
-        ]
-        latest, denied = await database_sync_to_async(self._renew)(
-            list(self.streams), due
-        )
-        for stream in due:
-            self.checked_at[stream] = now
-        for stream in denied:
-            if stream in self.streams:
-                await self._drop(stream)
-        for stream, sequence in latest.items():
-            last = self.streams.get(stream)
-            if last is not None and sequence > last:
-                for missed in await database_sync_to_async(selectors.missed_events)(
-                    stream, last
-                ):
-                    await self._deliver(missed)
-
-    def _renew(
-        self, streams: list[str], due: list[str]
-    ) -> tuple[dict[str, int], list[str]]:
-        """Check the due streams' access again, renew presence, and return the
-        streams' last sequences and those the person may no longer follow."""
-        from studyhall import policy
-
-        user = self.scope.get("user")
-        policy.forget(user)
-        denied = [s for s in due if not selectors.can_follow(user, s, fresh=False)]
-        streams = [s for s in streams if s not in denied]
-        if self.user_id is not None:
-            for stream in streams:
-                kind, _, ident = stream.partition(".")
-                hook = presence_hook(kind)
-                if hook is not None and ident.isdigit():
-                    hook(user, int(ident), True)
-        return selectors.current_sequences(streams), denied
-
-    async def _heartbeat(self) -> None:
-        ping = _setting("REALTIME_PING_SECONDS", 20)
-        idle = _setting("REALTIME_IDLE_TIMEOUT_SECONDS", 40)
-        try:
-            while True:
-                await asyncio.sleep(ping)
-                if self.loop.time() - self.last_heard > idle:
-                    # No frame (not even a pong) for too long: the peer is gone.
-                    await self._cleanup()
-                    await self.close(code=CLOSE_IDLE)
-                    return
-                await self.send_json({"type": "ping"})
-                await self._refresh()
-        except (asyncio.CancelledError, StopConsumer):
-            pass
-        except Exception:
-            # The channel layer is unreachable (Redis restarting): close, so the
-            # client reconnects and resumes by sequence.
-            logger.exception("heartbeat of a socket failed; closing it")
-            await self._cleanup_quietly()
-            with contextlib.suppress(Exception):
-                await self.close(code=1011)
