@@ -76,7 +76,8 @@ def forget() -> None:
 # within an integer column's range (the ORM folds out-of-range comparisons
 # into constants); text no real value holds; instants no real one reaches.
 _SENTINEL = 2_146_000_000
-_TEXT_STAND_IN = "\u2063studyhall-prepared-stand-in-{}\u2063"
+# (Private-use characters, which search strips from typed text.)
+_TEXT_STAND_IN = "\ue010{}\ue011"
 _INSTANT_STAND_IN = datetime(2998, 7, 9, 10, 11, 12, 345000, tzinfo=UTC)
 
 
@@ -231,33 +232,61 @@ class _Compiled:
         return list(queryset)
 
 
-# --- compiled queries run with new values -------------------------------------
+# --- compiled queries kept per key ---------------------------------------------
 
-# How many (key, shape) queries `rows` keeps compiled; the oldest go first.
+# How many keyed queries `rows` and `instances` each keep compiled; the
+# oldest go first.
 MAX_ROW_QUERIES = 300
 
 _row_queries: OrderedDict[Hashable, _RowQuery | None] = OrderedDict()
-# Stand-ins for text values: characters no typed text keeps (search strips
-# the private-use markers), so a value is found again only where it was put.
-_TEXT_STAND_IN = "\ue010{}\ue011"
+_instance_queries: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
+
+
+def _keyed(
+    cache: OrderedDict[Hashable, Any], key: Hashable, compile: Callable[[], Any]
+) -> Any:
+    """The entry compiled for `key` (the database's vendor is part of it),
+    compiling it on a new key and dropping the oldest beyond the limit."""
+    full_key = (connections["default"].vendor, key)
+    with _lock:
+        known = full_key in cache
+        entry = cache.get(full_key)
+        if known:
+            cache.move_to_end(full_key)
+    if not known:
+        entry = compile()
+        with _lock:
+            cache[full_key] = entry
+            while len(cache) > MAX_ROW_QUERIES:
+                cache.popitem(last=False)
+    return entry
 
 
 class _RowQuery:
     """One compiled query and the places of its values among the parameters."""
 
-    def __init__(self, alias: str, sql: str, params: list[Any]) -> None:
-        self.alias = alias
-        self.sql = sql
-        self.params = params
-        self.places: dict[int, str] = {}
+    def __init__(self, compiled: _Compiled) -> None:
+        self.alias = compiled.queryset.db
+        self.sql = compiled.sql
+        self.params = compiled.params
+        self.places = compiled.places
 
-    def run(self, values: dict[str, int | str]) -> list[tuple[Any, ...]]:
+    def run(self, values: dict[str, Any]) -> list[tuple[Any, ...]]:
         params = list(self.params)
-        for i, name in self.places.items():
-            params[i] = values[name]
+        for i, (name, convert) in self.places.items():
+            params[i] = convert(values[name])
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             return [tuple(row) for row in cursor.fetchall()]
+
+
+def _compile_or_none(
+    build: Callable[..., QuerySet[Any]], values: dict[str, Any]
+) -> _Compiled | None:
+    try:
+        return _Compiled.of(build, values)
+    except EmptyResultSet:  # the filter can match nothing, e.g. `pk__in=[]`
+        return None
 
 
 def rows(
@@ -266,68 +295,23 @@ def rows(
     """Return the rows of `build(**values)` as tuples, compiling it only on a new key.
 
     The first call for a key builds the queryset with stand-ins for the values
-    and notes where each lands among the compiled parameters; later calls run
-    that SQL with the new values. The key must hold everything the query's
-    shape is built from (see `policy.documents_fingerprint`); the values
-    (integers or text) must only ever be compared or matched, never decide
-    the shape. Building refuses a value it cannot find again. The database's
-    vendor is part of the key.
+    and notes where each lands among the compiled parameters, as `Prepared`
+    does; later calls run that SQL with the new values. The key must hold
+    everything the query's shape is built from (see
+    `policy.documents_fingerprint`); the values (integers or text) must only
+    ever be compared or matched, never decide the shape. Building refuses a
+    value it cannot find again.
     """
-    full_key = (connections["default"].vendor, key)
-    with _lock:
-        known = full_key in _row_queries
-        entry = _row_queries.get(full_key)
-        if known:
-            _row_queries.move_to_end(full_key)
-    if not known:
-        entry = _compile_rows(build, values)
-        with _lock:
-            _row_queries[full_key] = entry
-            while len(_row_queries) > MAX_ROW_QUERIES:
-                _row_queries.popitem(last=False)
-    if entry is None:  # the filter can match nothing, e.g. `pk__in=[]`
-        return []
-    return entry.run(values)
-
-
-def _compile_rows(
-    build: Callable[..., QuerySet[Any]], values: dict[str, int | str]
-) -> _RowQuery | None:
-    stand_ins: dict[str, int | str] = {}
-    for i, (name, value) in enumerate(sorted(values.items())):
+    for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise TypeError(f"{name} must be an integer or text")
-        stand_ins[name] = (
-            _SENTINEL + 100 + i if isinstance(value, int) else _TEXT_STAND_IN.format(i)
-        )
-    queryset = build(**stand_ins)
-    try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:
-        return None
-    compiled = _RowQuery(queryset.db, sql, list(params))
-    by_value = {v: k for k, v in stand_ins.items()}
-    compiled.places = {
-        i: by_value[p]
-        for i, p in enumerate(params)
-        if isinstance(p, int | str) and not isinstance(p, bool) and p in by_value
-    }
-    missing = set(values) - set(compiled.places.values())
-    if missing:
-        raise ValueError(f"compiled query does not compare {sorted(missing)}")
-    return compiled
 
+    def compile() -> _RowQuery | None:
+        compiled = _compile_or_none(build, values)
+        return None if compiled is None else _RowQuery(compiled)
 
-def forget_rows() -> None:
-    """Drop every query `rows` compiled (tests that switch databases)."""
-    with _lock:
-        _row_queries.clear()
-        _instance_queries.clear()
-
-
-_instance_queries: OrderedDict[
-    Hashable, tuple[QuerySet[Any], Any, str, list[Any], dict[int, str]] | None
-] = OrderedDict()
+    entry = _keyed(_row_queries, key, compile)
+    return [] if entry is None else entry.run(values)
 
 
 def instances(
@@ -335,64 +319,16 @@ def instances(
 ) -> list[Any]:
     """Like `rows`, with integer values only, but return what the queryset
     would: model instances with their select_related rows, or values."""
-    full_key = (connections["default"].vendor, key)
-    with _lock:
-        known = full_key in _instance_queries
-        entry = _instance_queries.get(full_key)
-        if known:
-            _instance_queries.move_to_end(full_key)
-    if not known:
-        entry = _compile_instances(build, values)
-        with _lock:
-            _instance_queries[full_key] = entry
-            while len(_instance_queries) > MAX_ROW_QUERIES:
-                _instance_queries.popitem(last=False)
-    if entry is None:
-        return []
-    queryset, first, sql, params, places = entry
-    bound = list(params)
-    for i, name in places.items():
-        bound[i] = int(values[name])
-    answer = (sql, tuple(bound))
-    clone = queryset.all()  # no results yet
-    make_compiler = clone.query.get_compiler
-
-    def get_compiler(*args: Any, **kwargs: Any) -> Any:
-        # This thread's connection, with the columns compiling worked out.
-        compiler = make_compiler(*args, **kwargs)
-        compiler.select = first.select
-        compiler.klass_info = first.klass_info
-        compiler.annotation_col_map = first.annotation_col_map
-        compiler.col_count = first.col_count
-        compiler.has_extra_select = first.has_extra_select
-        compiler.as_sql = lambda *a, **k: answer
-        return compiler
-
-    clone.query.get_compiler = get_compiler  # type: ignore[method-assign]
-    return list(clone)
-
-
-def _compile_instances(
-    build: Callable[..., QuerySet[Any]], values: dict[str, int]
-) -> tuple[QuerySet[Any], Any, str, list[Any], dict[int, str]] | None:
-    names = sorted(values)
-    for name in names:
-        if isinstance(values[name], bool) or not isinstance(values[name], int):
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{name} must be an integer")
-    stand_ins = {name: _SENTINEL + 100 + i for i, name in enumerate(names)}
-    queryset = build(**stand_ins)
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return None
-    by_value = {v: k for k, v in stand_ins.items()}
-    places = {
-        i: by_value[p]
-        for i, p in enumerate(params)
-        if isinstance(p, int) and not isinstance(p, bool) and p in by_value
-    }
-    missing = set(names) - set(places.values())
-    if missing:
-        raise ValueError(f"compiled query does not compare {sorted(missing)}")
-    return queryset, compiler, sql, list(params), places
+    entry = _keyed(_instance_queries, key, lambda: _compile_or_none(build, values))
+    return [] if entry is None else entry.run(values)
+
+
+def forget_rows() -> None:
+    """Drop every query `rows` and `instances` compiled (tests that switch
+    databases)."""
+    with _lock:
+        _row_queries.clear()
+        _instance_queries.clear()
