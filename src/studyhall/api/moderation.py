@@ -131,6 +131,27 @@ class AuditList(Schema):
     next_cursor: str | None
 
 
+def _audit_page_out(page: Any) -> dict[str, Any]:
+    """A page of audit entries as the API shows them (community or site log)."""
+    return {
+        "items": [
+            AuditOut(
+                id=e.pk,
+                kind=e.kind,
+                actor=e.actor.handle if e.actor else None,
+                target=e.target.handle if e.target else None,
+                content_type=e.content_type,
+                object_id=e.object_id,
+                reason=e.reason,
+                until=e.until,
+                created_at=e.created_at,
+            )
+            for e in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
+
+
 def _case_out(row: selectors.QueueItem) -> CaseOut:
     case, ctx, appeal = row.case, row.context, row.appeal
     return CaseOut(
@@ -314,23 +335,7 @@ def list_audit_log(
         user, community, kind=kind, actor=actor, target=target, since=since
     )
     page = keyset_page(entries, scope="audit", cursor=cursor, limit=limit)
-    return {
-        "items": [
-            AuditOut(
-                id=e.pk,
-                kind=e.kind,
-                actor=e.actor.handle if e.actor else None,
-                target=e.target.handle if e.target else None,
-                content_type=e.content_type,
-                object_id=e.object_id,
-                reason=e.reason,
-                until=e.until,
-                created_at=e.created_at,
-            )
-            for e in page.items
-        ],
-        "next_cursor": page.next_cursor,
-    }
+    return _audit_page_out(page)
 
 
 class LabelIn(Schema):
@@ -767,20 +772,4 @@ def list_site_log(
     user = viewer(request)
     entries = direct.site_log(user, kind=kind, actor=actor, target=target, since=since)
     page = keyset_page(entries, scope="site-audit", cursor=cursor, limit=limit)
-    return {
-        "items": [
-            AuditOut(
-                id=e.pk,
-                kind=e.kind,
-                actor=e.actor.handle if e.actor else None,
-                target=e.target.handle if e.target else None,
-                content_type=e.content_type,
-                object_id=e.object_id,
-                reason=e.reason,
-                until=e.until,
-                created_at=e.created_at,
-            )
-            for e in page.items
-        ],
-        "next_cursor": page.next_cursor,
-    }
+    return _audit_page_out(page)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime, time
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 from studyhall.discussions.models import PostLabel
 from studyhall.moderation.models import AuditEntry, Reason
@@ -149,6 +153,22 @@ class AuditFilterForm(forms.Form):
         label="Since",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def filters(self) -> dict[str, Any]:
+        """The chosen filters as the audit log selectors take them (none when
+        the form is empty or invalid); "since" starts at that day's midnight."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        since = data.get("since")
+        return {
+            "kind": data.get("kind") or "",
+            "actor": (data.get("actor") or "").strip(),
+            "target": (data.get("target") or "").strip(),
+            "since": timezone.make_aware(datetime.combine(since, time.min))
+            if since
+            else None,
+        }
 
 
 class LabelForm(forms.Form):

@@ -4,15 +4,12 @@ Thin: parse, call moderation.direct, render."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from studyhall import policy
 from studyhall.core.errors import DomainError, RateLimited
@@ -114,22 +111,11 @@ def site_case(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 def site_log(request: AuthedRequest) -> HttpResponse:
     form = forms.AuditFilterForm(request.GET or None)
-    filters: dict[str, object] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        since = data.get("since")
-        filters = {
-            "kind": data.get("kind") or "",
-            "actor": (data.get("actor") or "").strip(),
-            "target": (data.get("target") or "").strip(),
-            "since": timezone.make_aware(datetime.combine(since, time.min))
-            if since
-            else None,
-        }
+    filters = form.filters()
     page = direct.site_log_page(
         request.user,
         page=parse_page_number(request.GET.get("page")),
-        **filters,  # type: ignore[arg-type]
+        **filters,
     )
     return render(
         request,

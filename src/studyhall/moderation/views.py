@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from studyhall import policy
 from studyhall.communities.models import Membership
@@ -357,23 +355,12 @@ def member_restrict(
 def audit_log(request: AuthedRequest, slug: str) -> HttpResponse:
     community = board.visible_community(request.user, slug)
     form = forms.AuditFilterForm(request.GET or None)
-    filters: dict[str, object] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        since = data.get("since")
-        filters = {
-            "kind": data.get("kind") or "",
-            "actor": (data.get("actor") or "").strip(),
-            "target": (data.get("target") or "").strip(),
-            "since": timezone.make_aware(datetime.combine(since, time.min))
-            if since
-            else None,
-        }
+    filters = form.filters()
     page = selectors.audit_log(
         request.user,
         community,
         page=parse_page_number(request.GET.get("page")),
-        **filters,  # type: ignore[arg-type]
+        **filters,
     )
     return render(
         request,
