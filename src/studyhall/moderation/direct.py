@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,9 +26,11 @@ from studyhall.communities.models import Membership
 from studyhall.core.errors import DomainError
 from studyhall.core.pagination import Page, paginate
 from studyhall.moderation.models import Appeal, AuditEntry, Case, Flag
+from studyhall.moderation.selectors import filter_audit
 from studyhall.moderation.services import (
     _audit,
     _clean_reason,
+    _count_flag,
     _decide,
     _resolve,
     check_flag_rate,
@@ -142,12 +144,7 @@ def report_direct_message(
                 "administrators will look at it.",
                 code="already_flagged",
             ) from None
-        if case.status == Case.Status.RESOLVED:
-            case.status = Case.Status.OPEN
-            case.opened_at = now
-            case.resolution = ""
-        case.flag_count = F("flag_count") + 1
-        case.save()
+        _count_flag(case, now)
         if block_author:
             from studyhall.accounts import services as accounts
 
@@ -253,18 +250,13 @@ def site_log(
     """Return the site-level audit log, newest first, filtered as a community's
     (`actor` and `target` are handles), for the site's administrators."""
     _require_admin(user)
-    entries = AuditEntry.objects.filter(community__isnull=True).select_related(
-        "actor", "target"
+    return filter_audit(
+        AuditEntry.objects.filter(community__isnull=True),
+        kind=kind,
+        actor=actor,
+        target=target,
+        since=since,
     )
-    if kind in AuditEntry.Kind.values:
-        entries = entries.filter(kind=kind)
-    if actor:
-        entries = entries.filter(actor__handle__iexact=actor)
-    if target:
-        entries = entries.filter(target__handle__iexact=target)
-    if since is not None:
-        entries = entries.filter(created_at__gte=since)
-    return entries.order_by("-created_at", "-pk")
 
 
 def site_log_page(user: Any, *, page: int = 1, **filters: Any) -> Page[AuditEntry]:

@@ -163,9 +163,26 @@ def audit_entries(
     """Return the community's audit log, newest first, for owners; `actor` and
     `target` are handles."""
     _require(user, Action.VIEW_AUDIT_LOG, community, "Only owners read the log.")
-    entries = AuditEntry.objects.filter(community=community).select_related(
-        "actor", "target"
+    return filter_audit(
+        AuditEntry.objects.filter(community=community),
+        kind=kind,
+        actor=actor,
+        target=target,
+        since=since,
     )
+
+
+def filter_audit(
+    entries: Any,
+    *,
+    kind: str = "",
+    actor: str = "",
+    target: str = "",
+    since: datetime | None = None,
+) -> Any:
+    """Narrow audit entries by action, actor and target handles and time,
+    newest first, with who acted and on whom (community and site logs)."""
+    entries = entries.select_related("actor", "target")
     if kind in AuditEntry.Kind.values:
         entries = entries.filter(kind=kind)
     if actor:

@@ -101,6 +101,17 @@ def _clean_reason(reason: str, *, required: bool = True) -> str:
 # --- flags ------------------------------------------------------------------------
 
 
+def _count_flag(case: Case, now: Any) -> None:
+    """Count one more flag on the case; flagged again after a review, it goes
+    back into the queue, counted afresh."""
+    if case.status == Case.Status.RESOLVED:
+        case.status = Case.Status.OPEN
+        case.opened_at = now
+        case.resolution = ""
+    case.flag_count = F("flag_count") + 1
+    case.save()
+
+
 def check_flag_rate(user: User) -> None:
     """Raise RateLimited when the person raised too many flags in the window."""
     window = settings.MODERATION_FLAG_WINDOW_SECONDS
@@ -206,13 +217,7 @@ def flag_content(
                 "You have already flagged this; moderators will look at it.",
                 code="already_flagged",
             ) from None
-        if case.status == Case.Status.RESOLVED:
-            # Flagged again after a review: back in the queue, counted afresh.
-            case.status = Case.Status.OPEN
-            case.opened_at = now
-            case.resolution = ""
-        case.flag_count = F("flag_count") + 1
-        case.save()
+        _count_flag(case, now)
         case.refresh_from_db()
         trusted_count = case.flags.filter(is_trusted=True).count()
         if (
