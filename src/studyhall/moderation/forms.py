@@ -13,6 +13,17 @@ from studyhall.moderation.models import AuditEntry, Reason
 # messages; the forms carry the fields so a rejected form keeps the text.
 
 
+def restriction_days() -> forms.IntegerField:
+    """How long a mute or suspension lasts, for community and site actions."""
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=365,
+        label="For how many days",
+        help_text="For muting and suspending.",
+    )
+
+
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
         choices=Reason.choices,
@@ -91,13 +102,7 @@ class RestrictForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    days = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=365,
-        label="For how many days",
-        help_text="For muting and suspending.",
-    )
+    days = restriction_days()
     reason = forms.CharField(
         required=False,
         strip=False,
@@ -265,13 +270,7 @@ SITE_ACTION_CHOICES = [
 
 class SiteActionForm(forms.Form):
     action = forms.ChoiceField(choices=SITE_ACTION_CHOICES, widget=forms.RadioSelect)
-    days = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=365,
-        label="For how many days",
-        help_text="For muting and suspending.",
-    )
+    days = restriction_days()
     reason = forms.CharField(
         required=False,
         strip=False,
