@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,12 +38,17 @@ def _visible_q(user: Any) -> Q:
 
     The twin of policy.can(..., VIEW) on each target: a person who left a
     private community, or whose thread was deleted, stops seeing its news.
+    Each test is correlated with the notification's own thread and community
+    (a primary-key lookup per notification), so its cost follows the person's
+    notifications, not the number of threads on the site.
     """
-    threads = policy.visible(user, Thread.objects.all()).values("pk")
-    communities = policy.visible(user, Community.objects.all()).values("pk")
+    thread = policy.visible(user, Thread.objects.filter(pk=OuterRef("thread_id")))
+    community = policy.visible(
+        user, Community.objects.filter(pk=OuterRef("community_id"))
+    )
     return (
-        (Q(thread__isnull=True) | Q(thread__in=threads))
-        & (Q(community__isnull=True) | Q(community__in=communities))
+        (Q(thread__isnull=True) | Q(Exists(thread)))
+        & (Q(community__isnull=True) | Q(Exists(community)))
         & (Q(post__isnull=True) | Q(post__is_deleted=False))
     )
 
