@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, prefetch_related_objects
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils import timezone
 from studyhall import policy
 from studyhall.accounts.models import User
 from studyhall.communities.models import Community, Membership
+from studyhall.core import sql
 from studyhall.core.pagination import Page, paginate
 from studyhall.moderation.models import (
     Appeal,
@@ -367,12 +368,21 @@ def blackouts(user: Any, community: Community) -> Any:
     ).order_by("starts_at", "pk")
 
 
+# Every page with a composer asks it, so it is compiled once (core.sql).
+_current_blackouts = sql.Prepared(
+    lambda community, now: Blackout.objects.filter(
+        community_id=community, starts_at__lte=now, ends_at__gt=now
+    )
+)
+
+
 def blackout_notices(community: Community) -> list[Blackout]:
     """Return the blackouts closing posting in the community now, with their
-    categories (two queries), for the notice beside composers."""
-    now = timezone.now()
-    return list(
-        Blackout.objects.filter(
-            community=community, starts_at__lte=now, ends_at__gt=now
-        ).prefetch_related("categories")
+    categories (one query, and a second only when there is a blackout), for
+    the notice beside composers."""
+    blackouts: list[Blackout] = _current_blackouts(
+        community=community.pk, now=timezone.now()
     )
+    if blackouts:
+        prefetch_related_objects(blackouts, "categories")
+    return blackouts
