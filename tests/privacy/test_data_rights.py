@@ -345,12 +345,15 @@ def test_privacy_page_is_generated_from_settings(client, settings):
 
 
 def _cached_text():
-    """Every value in the shared cache and the process's fragment copies."""
+    """Every value in the shared cache, and the process's fragment copies with
+    the cards they are kept under."""
     from django.core.cache import cache
 
     from studyhall.discussions import fragments
 
-    texts = [fragment for _, fragment in fragments._local.values()]
+    texts = [
+        f"{card!r}\n{fragment}" for card, (_, fragment) in fragments._local.items()
+    ]
     backend = cache._cache  # the backend's own store: locmem dict or Redis client
     if isinstance(backend, dict):
         keys = [key.split(":", 2)[2] for key in backend]

@@ -56,9 +56,10 @@ SLOT_PREFIX = "post-card-slot:"  # post id and slot number -> a fragment's key
 # The index outlives every fragment it names: refreshed on each new fragment.
 INDEX_TIMEOUT = TIMEOUT * 2
 
-# key -> (monotonic time the copy expires, fragment); oldest first, so expired
-# copies are always at the front.
-_local: OrderedDict[str, tuple[float, str]] = OrderedDict()
+# card -> (monotonic time the copy expires, fragment); oldest first, so expired
+# copies are always at the front. Keyed by the card itself (frozen, so hashed
+# and compared field by field), which costs less than its digest.
+_local: OrderedDict[PostCard, tuple[float, str]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
@@ -233,36 +234,38 @@ def render_posts(
     """Return each post's HTML, from the cache where this exact card was seen before."""
     around = Surroundings.of(thread, page_number=page_number, can_reply=can_reply)
     cards = [card_for(pv, around) for pv in posts]
-    keys = [card.key() for card in cards]
     now = time.monotonic()
     html: list[str | None] = []
     with _local_lock:
         while _local and next(iter(_local.values()))[0] <= now:
             _local.popitem(last=False)
-        for key in keys:
-            entry = _local.get(key)
+        for card in cards:
+            entry = _local.get(card)
             html.append(entry[1] if entry is not None else None)
-    wanted = [key for key, f in zip(keys, html, strict=True) if f is None]
-    found = cache.get_many(wanted) if wanted else {}
+    # Only a card this process has no copy of needs its digest (the shared
+    # cache's key): a warm page hashes its cards and compares them, no more.
+    keys = {card: card.key() for card, f in zip(cards, html, strict=True) if f is None}
+    found = cache.get_many(list(keys.values())) if keys else {}
     missing: dict[str, tuple[int, str]] = {}
-    fresh: dict[str, str] = {}
-    for i, (card, key) in enumerate(zip(cards, keys, strict=True)):
+    fresh: dict[PostCard, str] = {}
+    for i, card in enumerate(cards):
         if html[i] is not None:
             continue
+        key = keys[card]
         fragment = found.get(key)
         if fragment is None:
             fragment = render_card(card)
             missing[key] = (card.id, fragment)
-        fresh[key] = fragment
+        fresh[card] = fragment
         html[i] = fragment
     if missing:
         _store(missing)
     if fresh:
         expires = now + LOCAL_SECONDS
         with _local_lock:
-            for key, fragment in fresh.items():
-                _local.pop(key, None)
-                _local[key] = (expires, fragment)
+            for card, fragment in fresh.items():
+                _local.pop(card, None)
+                _local[card] = (expires, fragment)
             while len(_local) > LOCAL_ENTRIES:
                 _local.popitem(last=False)
     done = [f or "" for f in html]
