@@ -2,8 +2,8 @@
 
 Seeds a fresh SQLite database in a temporary directory (a public community,
 one question with 300 replies written through the services, and 10,000 more
-threads bulk-created with consistent counters), starts uvicorn with two
-workers, drives 16 concurrent clients at each page (the thread page as an
+threads bulk-created with consistent counters), starts the production server
+(python -m studyhall.serve) with two worker processes, drives 16 concurrent clients at each page (the thread page as an
 anonymous visitor and as a logged-in student, and the thread list) and prints
 requests per second, p50/p99 latency and the thread page's weight. Prints
 figures; never passes or fails.
@@ -451,14 +451,12 @@ def free_port() -> int:
 
 
 def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start uvicorn with two workers in its own process group."""
+    """Start the production server (python -m studyhall.serve) with two worker
+    processes, in its own process group."""
     command = [
         sys.executable,
         "-m",
-        "uvicorn",
-        "studyhall.asgi:application",
-        "--app-dir",
-        "src",
+        "studyhall.serve",
         "--workers",
         "2",
         "--host",
@@ -466,8 +464,6 @@ def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[
         "--port",
         str(port),
         "--no-access-log",
-        "--lifespan",
-        "off",
     ]
     with log.open("wb") as out:
         return subprocess.Popen(
@@ -868,7 +864,7 @@ def main(argv: list[str] | None = None) -> None:
             else "asyncio + httpx in this process (shares the cores with the server)"
         )
         print(
-            "server: uvicorn --workers 2, DEBUG=0, SQLite (WAL); "
+            "server: studyhall.serve --workers 2, DEBUG=0, SQLite (WAL); "
             f"load: {generator}, {args.concurrency} connections, "
             f"{args.seconds:g} s per page after a 2 s warm-up"
         )
