@@ -37,7 +37,7 @@ run: demo
 
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/uvicorn studyhall.asgi:application --app-dir src --host $(HOST) --port $(PORT) --ws auto --ws-per-message-deflate false --lifespan off
+	$(PY) -m studyhall.serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered --cov-report=xml:var/coverage.xml -q $(PYTEST_ARGS)
