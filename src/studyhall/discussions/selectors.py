@@ -24,7 +24,7 @@ from django.http import Http404
 from studyhall import policy
 from studyhall.communities.models import Community, Membership, Role
 from studyhall.core import sql
-from studyhall.core.pagination import Page, paginate
+from studyhall.core.pagination import Page
 from studyhall.discussions.models import (
     Category,
     Draft,
@@ -53,9 +53,16 @@ THREAD_SORTS = {
 }
 
 
+# Every community page starts here: compiled once.
+_community_by_slug = sql.Prepared(
+    lambda slug: Community.objects.filter(slug=slug).order_by()[:1]
+)
+
+
 def visible_community(user: Any, slug: str) -> Community:
     """Return the community if the person may see it; otherwise raise Http404."""
-    community = Community.objects.filter(slug=slug).first()
+    found = _community_by_slug(slug=slug) if slug else []
+    community = found[0] if found else None
     if community is None or not policy.can(user, Action.VIEW, community):
         raise Http404("No community here.")
     return community
@@ -111,9 +118,21 @@ def threads_for(
     category: Category | None = None,
 ) -> QuerySet[Thread]:
     """Return the community's threads the person may see, filtered and sorted."""
-    threads = policy.visible(user, Thread.objects.filter(community=community))
-    if category is not None:
-        threads = threads.filter(category=category)
+    return _threads(
+        user,
+        community.pk,
+        filter=filter,
+        sort=sort,
+        category_id=category.pk if category is not None else None,
+    )
+
+
+def _threads(
+    user: Any, community_id: int, *, filter: str, sort: str, category_id: int | None
+) -> QuerySet[Thread]:
+    threads = policy.visible(user, Thread.objects.filter(community_id=community_id))
+    if category_id is not None:
+        threads = threads.filter(category_id=category_id)
     question = Q(kind=Thread.Kind.QUESTION)
     if filter == "questions":
         threads = threads.filter(question)
@@ -163,9 +182,42 @@ def thread_list(
     category: Category | None = None,
     page: int = 1,
 ) -> Page[ThreadRow]:
-    """Return one page of the thread list with authors resolved for this viewer."""
-    threads = threads_for(user, community, filter=filter, sort=sort, category=category)
-    result = paginate(threads, page, settings.PAGE_SIZE)
+    """Return one page of the thread list with authors resolved for this viewer.
+
+    Both queries (the count and the page) are compiled once per viewer's
+    policy snapshot, filter, sort and page (core.sql), then only run with the
+    community and category: the list is the page every visit starts from.
+    """
+    fingerprint = policy.fingerprint(user)
+    category_id = category.pk if category is not None else None
+    values = {"community": community.pk}
+    if category_id is not None:
+        values["category"] = category_id
+
+    def build(**given: int) -> QuerySet[Thread]:
+        return _threads(
+            user,
+            given["community"],
+            filter=filter,
+            sort=sort,
+            category_id=given.get("category"),
+        )
+
+    total = sql.count(
+        ("thread-list-count", community.pk, category_id, filter, fingerprint),
+        lambda: build(**values),
+    )
+    size = settings.PAGE_SIZE
+    page_count = max(1, -(-total // size))
+    number = min(max(page, 1), page_count)
+    start = (number - 1) * size
+    shape = (filter, sort, category_id is not None, fingerprint)
+    threads: list[Thread] = sql.instances(
+        ("thread-list", *shape, start, size),
+        lambda **given: build(**given)[start : start + size],
+        **values,
+    )
+    result = Page(items=threads, number=number, page_count=page_count, total=total)
     rows: list[ThreadRow] = []
     for thread in result.items:
         read_number = getattr(thread, "read_number", None)
@@ -519,7 +571,14 @@ def post_revisions(user: Any, post: Post) -> list[tuple[Any, AuthorView]]:
 def categories_for(user: Any, community: Community) -> list[Category]:
     """Return the community's categories the person may see (the community is
     already known visible; a hidden study group's board shows to its members only)."""
-    return list(policy.visible(user, Category.objects.filter(community=community)))
+    categories: list[Category] = sql.instances(
+        ("categories", policy.fingerprint(user)),
+        lambda community: policy.visible(
+            user, Category.objects.filter(community_id=community)
+        ),
+        community=community.pk,
+    )
+    return categories
 
 
 def draft_for(user: Any, key: str) -> Draft | None:
