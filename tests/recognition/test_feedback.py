@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from studyhall import policy
+from studyhall.discussions.models import Thread
 from studyhall.policy import Action
 from studyhall.recognition import selectors, services
 from studyhall.recognition.models import Feedback, FeedbackResponse, PointEvent
 from tests.discussions.helpers import answer, ask
+from tests.factories import CommunityFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +306,23 @@ def test_kudos_are_limited_per_giver_and_day_and_a_refused_note_is_kept(
     assert "the most a day" in refused.value.message_dict["note"][0]
     assert page.status_code == 400
     assert "Kept words" in page.content.decode()
+
+
+def test_feedback_wanted_lists_only_requests_on_posts_the_viewer_may_see(
+    community, student, other_student
+):
+    seen = ask(student, community, title="Seen question").posts.get(number=1)
+    hidden_thread = ask(student, community, title="Hidden question")
+    hidden = hidden_thread.posts.get(number=1)
+    services.request_feedback(student, seen)
+    services.request_feedback(student, hidden)
+    Thread.objects.filter(pk=hidden_thread.pk).update(is_hidden=True)
+    elsewhere = CommunityFactory()
+    make_member(elsewhere, "student")
+
+    for_peer = selectors.open_requests(other_student, community)
+    for_author = selectors.open_requests(student, community)
+
+    assert [r.post_id for r in for_peer] == [seen.pk]
+    assert {r.post_id for r in for_author} == {seen.pk, hidden.pk}
+    assert selectors.open_requests(other_student, elsewhere) == []

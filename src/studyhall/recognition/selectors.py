@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -341,11 +341,15 @@ def rubric_for(community: Community | int) -> list[RubricCriterion]:
 def open_requests(user: Any, community: Community) -> list[FeedbackRequest]:
     """Return the open "feedback wanted" requests the person can see in the
     community: on its posts, and on portfolio items whose owner chose it."""
-    posts = policy.visible(user, Post.objects.filter(community=community))
-    items = policy.visible(user, ShowcaseItem.objects.all())
+    # Each request's own post or item is looked up (correlated), so the cost
+    # follows the open requests, not every post of the community.
+    post = policy.visible(
+        user, Post.objects.filter(pk=OuterRef("post_id"), community=community)
+    )
+    item = policy.visible(user, ShowcaseItem.objects.filter(pk=OuterRef("showcase_id")))
     return list(
         FeedbackRequest.objects.filter(is_open=True)
-        .filter(Q(post__in=posts) | Q(community=community, showcase__in=items))
+        .filter(Q(Exists(post)) | Q(Q(community=community) & Exists(item)))
         .select_related("post__thread", "post__author", "showcase__owner")
         .annotate(response_count=Count("responses"))
         .order_by("-created_at", "-pk")[:100]
