@@ -35,6 +35,8 @@ APP = "studyhall.asgi:application"
 QUICK_EXIT_SECONDS = 5.0
 FAILED_STARTS = 5
 STOP_SECONDS = 30.0  # how long workers get to finish their requests on stop
+# uvicorn's levels; "trace" is its own, below DEBUG.
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 log = logging.getLogger("studyhall.serve")
 
@@ -58,7 +60,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--forwarded-allow-ips", default=None)
     parser.add_argument("--no-access-log", dest="access_log", action="store_false")
-    parser.add_argument("--log-level", default="info")
+    parser.add_argument("--log-level", default="info", choices=LOG_LEVELS)
     # Internal: run one worker on a socket of its own (started by the supervisor).
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -198,7 +200,8 @@ class Supervisor:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(message)s")
+    level = "DEBUG" if args.log_level == "trace" else args.log_level.upper()
+    logging.basicConfig(level=level, format="%(message)s")
     if args.worker:
         run_worker(args)
         return 0

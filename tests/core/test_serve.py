@@ -33,6 +33,9 @@ def test_options_are_checked_and_passed_to_each_worker():
         serve.parse_args(["--workers", "0"])
     with pytest.raises(SystemExit):
         serve.parse_args(["--port", "70000"])
+    with pytest.raises(SystemExit):
+        serve.parse_args(["--log-level", "loud"])
+    assert serve.parse_args(["--log-level", "trace"]).log_level == "trace"
     args = serve.parse_args(
         [
             *("--workers", "3", "--port", "8123", "--proxy-headers"),
